@@ -1,0 +1,3 @@
+// libedit's readline compatibility layer (Debian: libedit-dev).
+#include <stdio.h>
+#include <editline/readline.h>

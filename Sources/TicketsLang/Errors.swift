@@ -1,0 +1,75 @@
+import Foundation
+import TicketsEngine
+
+/// A position in a source text: 1-based line and column.
+public struct SourceLoc: Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var col: Int
+    public init(file: String, line: Int, col: Int) {
+        self.file = file; self.line = line; self.col = col
+    }
+    public var description: String { "\(file):\(line):\(col)" }
+}
+
+/// Every mistake a user can make ends here: one sentence, a kind (which picks the exit
+/// code), and where it happened. Builtins throw it without a location; the
+/// interpreter fills in the location of the call or of the argument at fault.
+public struct TicketsError: Error, Sendable, CustomStringConvertible {
+    public enum Kind: Sendable {
+        case syntax      // exit 65
+        case runtime     // exit 70
+        case io          // exit 74
+        case usage       // exit 64
+        /// A syntax error that ends at the end of the input: the REPL shows a
+        /// continuation prompt instead of reporting it.
+        case incomplete
+    }
+    public var kind: Kind
+    public var message: String
+    public var loc: SourceLoc?
+    /// The text of the line `loc` points into, for the caret display.
+    public var sourceLine: String?
+
+    public init(_ kind: Kind, _ message: String, at loc: SourceLoc? = nil, sourceLine: String? = nil) {
+        self.kind = kind; self.message = message; self.loc = loc; self.sourceLine = sourceLine
+    }
+    public static func runtime(_ message: String) -> TicketsError { TicketsError(.runtime, message) }
+    public static func io(_ message: String) -> TicketsError { TicketsError(.io, message) }
+
+    public var exitCode: Int32 {
+        switch kind {
+        case .syntax, .incomplete: return 65
+        case .runtime: return 70
+        case .io: return 74
+        case .usage: return 64
+        }
+    }
+
+    public var description: String { render(color: false) }
+
+    /// `file.tks:12:7: error: message`, then the source line and a caret under the column.
+    public func render(color: Bool) -> String {
+        let red = color ? "\u{1B}[1;31m" : "", bold = color ? "\u{1B}[1m" : "", reset = color ? "\u{1B}[0m" : ""
+        var out = ""
+        if let loc { out += "\(bold)\(loc):\(reset) " }
+        out += "\(red)error:\(reset) \(message)"
+        if let loc, let line = sourceLine, loc.col >= 1 {
+            let shown = line.replacingOccurrences(of: "\t", with: " ")
+            out += "\n    \(shown)\n    " + String(repeating: " ", count: loc.col - 1) + "\(red)^\(reset)"
+        }
+        return out
+    }
+}
+
+/// An error from the engine becomes a runtime error, or an I/O error for files.
+extension TicketsError {
+    public init(wrapping error: Error) {
+        if let e = error as? TicketsError { self = e; return }
+        if let e = error as? EngineError {
+            self.init(e.isIO ? .io : .runtime, e.message)
+        } else {
+            self.init(.runtime, "\(error)")
+        }
+    }
+}
