@@ -1,0 +1,40 @@
+@preconcurrency import CZlib
+
+/// Inflates gzip (or zlib) data with zlib. Foundation cannot gunzip on Linux.
+/// `name` is used in error messages.
+public func gunzip(_ input: [UInt8], name: String) throws -> [UInt8] {
+    var stream = z_stream()
+    // 15 + 32: maximum window, and detect a gzip or zlib header automatically.
+    var status = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
+    guard status == Z_OK else { throw EngineError.io("\(name): zlib could not start (code \(status))") }
+    defer { inflateEnd(&stream) }
+
+    var output = [UInt8]()
+    output.reserveCapacity(input.count * 4)
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    try input.withUnsafeBufferPointer { inp in
+        stream.next_in = UnsafeMutablePointer(mutating: inp.baseAddress)
+        stream.avail_in = UInt32(inp.count)
+        repeat {
+            let produced: Int = chunk.withUnsafeMutableBufferPointer { out in
+                stream.next_out = out.baseAddress
+                stream.avail_out = UInt32(out.count)
+                status = inflate(&stream, Z_NO_FLUSH)
+                return out.count - Int(stream.avail_out)
+            }
+            switch status {
+            case Z_OK, Z_STREAM_END:
+                output.append(contentsOf: chunk[0..<produced])
+            case Z_BUF_ERROR where stream.avail_in == 0:
+                throw EngineError.io("\(name): the gzip data is truncated")
+            default:
+                let reason = stream.msg.map { String(cString: $0) } ?? "code \(status)"
+                throw EngineError.io("\(name): the gzip data is corrupt (\(reason))")
+            }
+            if status == Z_OK && stream.avail_in == 0 && produced == 0 {
+                throw EngineError.io("\(name): the gzip data is truncated")
+            }
+        } while status != Z_STREAM_END
+    }
+    return output
+}

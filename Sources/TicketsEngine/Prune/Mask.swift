@@ -1,0 +1,67 @@
+/// A mask over a net's prunable weights: one 0/1 tensor per Linear layer, in the
+/// net's layer order. 1 = kept. Biases are never masked.
+public final class Mask {
+    public let names: [String]
+    public let tensors: [Tensor]
+
+    public init(names: [String], tensors: [Tensor]) {
+        precondition(names.count == tensors.count)
+        self.names = names; self.tensors = tensors
+    }
+
+    /// The mask a net computes with now (all ones for a dense layer).
+    public convenience init(of net: Network) {
+        self.init(names: net.linears.map(\.name),
+                  tensors: net.linears.map { $0.mask?.copy() ?? Tensor(filled: 1, shape: $0.weight.shape) })
+    }
+
+    public func tensor(named name: String) -> Tensor? {
+        names.firstIndex(of: name).map { tensors[$0] }
+    }
+
+    /// Weights kept in one layer.
+    public func kept(_ i: Int) -> Int {
+        tensors[i].data.withUnsafeBufferPointer { p in
+            var n = 0
+            for v in p where v != 0 { n += 1 }
+            return n
+        }
+    }
+    public var keptTotal: Int { (0..<tensors.count).reduce(0) { $0 + kept($1) } }
+    public var sizeTotal: Int { tensors.reduce(0) { $0 + $1.count } }
+
+    public func density(_ i: Int) -> Double { Double(kept(i)) / Double(max(tensors[i].count, 1)) }
+    /// Kept fraction over all layers (weighted by layer size).
+    public var density: Double { Double(keptTotal) / Double(max(sizeTotal, 1)) }
+
+    /// Whether this mask fits a net: same layer names and shapes.
+    public func check(fits net: Network) throws {
+        let netNames = net.linears.map(\.name)
+        guard netNames == names else {
+            throw EngineError("the mask has layers \(names.joined(separator: ", ")) but the net has \(netNames.joined(separator: ", "))")
+        }
+        for (l, t) in zip(net.linears, tensors) where l.weight.shape != t.shape {
+            throw EngineError("the mask's \(l.name) is \(t.shapeText) but the net's is \(l.weight.shapeText)")
+        }
+    }
+
+    /// Makes the net compute with this mask: pruned weights are set to exactly zero and
+    /// stay there through training.
+    public func apply(to net: Network) throws {
+        try check(fits: net)
+        for (l, t) in zip(net.linears, tensors) {
+            l.mask = t.copy()
+            l.applyMask()
+        }
+    }
+
+    /// Each layer's kept positions permuted at random (the shuffled-mask control):
+    /// the same density per layer, a random layout.
+    public func shuffled(seed: UInt64) -> Mask {
+        Mask(names: names, tensors: tensors.enumerated().map { i, t in
+            var rng = RNG(seed: seed, stream: UInt64(i))
+            let p = rng.permutation(t.count)
+            return Tensor(shape: t.shape, data: p.map { t.data[Int($0)] })
+        })
+    }
+}

@@ -1,0 +1,123 @@
+import Testing
+@testable import TicketsEngine
+
+/// Every backward pass against central finite differences of a Float64 re-implementation
+/// of the forward pass.
+struct GradientTests {
+    /// Float64 forward of a net: linear layers with ReLU between, then softmax CE.
+    static func lossDouble(_ net: Network, w: [[Double]], b: [[Double]], x: [Float], y: [Int32], batch: Int) -> Double {
+        var total = 0.0
+        for r in 0..<batch {
+            var h = (0..<net.inputSize).map { Double(x[r * net.inputSize + $0]) }
+            for (li, l) in net.linears.enumerated() {
+                var o = [Double](repeating: 0, count: l.outputSize)
+                for j in 0..<l.outputSize {
+                    var s = b[li][j]
+                    for i in 0..<l.inputSize { s += w[li][j * l.inputSize + i] * h[i] }
+                    o[j] = s
+                }
+                h = li == net.linears.count - 1 ? o : o.map { max($0, 0) }
+            }
+            let m = h.max()!
+            let lse = m + Foundation.log(h.map { Foundation.exp($0 - m) }.reduce(0, +))
+            total += lse - h[Int(y[r])]
+        }
+        return total / Double(batch)
+    }
+
+    @Test func mlpBackwardMatchesFiniteDifferences() throws {
+        let net = try Network.mlp([7, 6, 5, 4], initializer: .torch, seed: 3)
+        let batch = 5
+        var rng = RNG(seed: 11)
+        let x = (0..<(batch * 7)).map { _ in Float(rng.normal()) }
+        let y = (0..<batch).map { _ in Int32(rng.below(4)) }
+        // Analytic gradients.
+        let logits = x.withUnsafeBufferPointer { net.forward($0.baseAddress!, batch: batch) }
+        var dlogits = [Float](repeating: 0, count: batch * 4)
+        y.withUnsafeBufferPointer { yp in
+            dlogits.withUnsafeMutableBufferPointer { g in
+                _ = softmaxCrossEntropy(logits: logits, labels: yp.baseAddress!, batch: batch, classes: 4, grad: g.baseAddress!)
+            }
+        }
+        dlogits.withUnsafeBufferPointer { net.backward($0.baseAddress!, batch: batch) }
+
+        let w = net.linears.map { $0.weight.data.map(Double.init) }
+        let b = net.linears.map { $0.bias.data.map(Double.init) }
+        let eps = 1e-6
+        for (li, l) in net.linears.enumerated() {
+            for k in 0..<l.weight.count {
+                var wp = w, wm = w
+                wp[li][k] += eps; wm[li][k] -= eps
+                let num = (Self.lossDouble(net, w: wp, b: b, x: x, y: y, batch: batch)
+                           - Self.lossDouble(net, w: wm, b: b, x: x, y: y, batch: batch)) / (2 * eps)
+                #expect(abs(num - Double(l.weightGrad.data[k])) < 1e-4 + 1e-3 * abs(num), "\(l.name) W[\(k)]: \(num) vs \(l.weightGrad.data[k])")
+            }
+            for k in 0..<l.bias.count {
+                var bp = b, bm = b
+                bp[li][k] += eps; bm[li][k] -= eps
+                let num = (Self.lossDouble(net, w: w, b: bp, x: x, y: y, batch: batch)
+                           - Self.lossDouble(net, w: w, b: bm, x: x, y: y, batch: batch)) / (2 * eps)
+                #expect(abs(num - Double(l.biasGrad.data[k])) < 1e-4 + 1e-3 * abs(num), "\(l.name) b[\(k)]")
+            }
+        }
+    }
+
+    @Test func linearInputGradientMatchesFiniteDifferences() {
+        let l = Linear(name: "fc", inputSize: 6, outputSize: 3)
+        var rng = RNG(seed: 5)
+        l.weight.data = (0..<18).map { _ in Float(rng.normal()) }
+        l.bias.data = (0..<3).map { _ in Float(rng.normal()) }
+        let batch = 4
+        let x = (0..<(batch * 6)).map { _ in Float(rng.normal()) }
+        let r = (0..<(batch * 3)).map { _ in Float(rng.normal()) }   // loss = Σ r ⊙ y
+        _ = x.withUnsafeBufferPointer { l.forward($0.baseAddress!, batch: batch) }
+        let dx = r.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: l.backward($0.baseAddress!, batch: batch, needInputGrad: true)!, count: batch * 6)) }
+        func loss(_ xs: [Double]) -> Double {
+            var s = 0.0
+            for b in 0..<batch { for j in 0..<3 {
+                var y = Double(l.bias.data[j])
+                for i in 0..<6 { y += Double(l.weight.data[j * 6 + i]) * xs[b * 6 + i] }
+                s += Double(r[b * 3 + j]) * y
+            } }
+            return s
+        }
+        let xd = x.map(Double.init)
+        for k in 0..<xd.count {
+            var p = xd, m = xd
+            p[k] += 1e-6; m[k] -= 1e-6
+            let num = (loss(p) - loss(m)) / 2e-6
+            #expect(abs(num - Double(dx[k])) < 1e-4 + 1e-4 * abs(num))
+        }
+    }
+
+    @Test func reluBackwardPassesGradientWherePositive() {
+        let relu = ReLU(size: 4)
+        let x: [Float] = [-1, 2, 0.5, -0.25]
+        _ = x.withUnsafeBufferPointer { relu.forward($0.baseAddress!, batch: 1) }
+        let dy: [Float] = [10, 20, 30, 40]
+        let dx = dy.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: relu.backward($0.baseAddress!, batch: 1, needInputGrad: true)!, count: 4)) }
+        #expect(dx == [0, 20, 30, 0])
+    }
+
+    @Test func splitProductsMatchSingleThreaded() throws {
+        // The two-thread split of Linear's products must agree with the one-thread path.
+        let saved = Linear.parallelWork
+        defer { Linear.parallelWork = saved }
+        var rng = RNG(seed: 9)
+        let x = (0..<(60 * 80)).map { _ in Float(rng.normal()) }
+        let dy = (0..<(60 * 50)).map { _ in Float(rng.normal()) }
+        func run(_ work: Int) -> ([Float], [Float], [Float]) {
+            Linear.parallelWork = work
+            let l = Linear(name: "fc", inputSize: 80, outputSize: 50)
+            var r = RNG(seed: 1)
+            l.weight.data = (0..<4000).map { _ in Float(r.normal()) }
+            let y = x.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: l.forward($0.baseAddress!, batch: 60), count: 3000)) }
+            let dx = dy.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: l.backward($0.baseAddress!, batch: 60, needInputGrad: true)!, count: 4800)) }
+            return (y, l.weightGrad.data, dx)
+        }
+        let (y1, g1, d1) = run(Int.max), (y2, g2, d2) = run(0)
+        for (a, b) in zip(y1 + g1 + d1, y2 + g2 + d2) { #expect(abs(a - b) < 1e-3) }
+    }
+}
+
+import Foundation

@@ -1,0 +1,102 @@
+import Testing
+@testable import TicketsEngine
+
+struct TrainingTests {
+    /// A small separable problem: class = which of the 4 input features is largest.
+    static func toyData(n: Int = 400, seed: UInt64 = 0) -> Dataset {
+        var rng = RNG(seed: seed)
+        func make(_ n: Int) -> (Tensor, [Int32]) {
+            var x = [Float](), y = [Int32]()
+            for _ in 0..<n {
+                let row = (0..<4).map { _ in Float(rng.uniform()) }
+                x += row
+                y.append(Int32(row.firstIndex(of: row.max()!)!))
+            }
+            return (Tensor(shape: [n, 4], data: x), y)
+        }
+        let (trX, trY) = make(n), (teX, teY) = make(n / 2)
+        return Dataset(name: "toy", source: "memory", trainX: trX, trainY: trY, testX: teX, testY: teY, classes: 4)
+    }
+
+    @Test func trainingLearnsAToyProblem() throws {
+        let data = Self.toyData(n: 2000)
+        let net = try Network.mlp([4, 32, 4], initializer: .kaiming, seed: 1)
+        let before = Trainer.evaluate(net, on: data)
+        var cfg = TrainConfig(); cfg.epochs = 30; cfg.lr = 0.1; cfg.batch = 20; cfg.momentum = 0.9
+        let h = try Trainer.train(net, on: data, cfg)
+        #expect(h.count == 30 && h.last!.loss < h.first!.loss)
+        let after = Trainer.evaluate(net, on: data)
+        #expect(after.acc > 0.85 && after.acc > before.acc, "accuracy \(before.acc) → \(after.acc)")
+    }
+
+    @Test func sameSeedSameResult() throws {
+        let data = Self.toyData()
+        func run() throws -> [Float] {
+            let net = try Network.mlp([4, 16, 4], seed: 2)
+            var cfg = TrainConfig(); cfg.epochs = 2; cfg.batch = 16; cfg.seed = 5
+            _ = try Trainer.train(net, on: data, cfg)
+            return net.linears.flatMap(\.weight.data)
+        }
+        #expect(try run() == run())
+    }
+
+    /// Pruned weights stay exactly zero while surviving weights, negative ones included,
+    /// keep learning (public LTH code once froze every negative weight).
+    @Test(arguments: [TrainConfig.Method.sgd, .adam])
+    func maskedWeightsStayZeroAndSurvivorsLearn(method: TrainConfig.Method) throws {
+        let data = Self.toyData()
+        let net = try Network.mlp([4, 16, 4], seed: 3)
+        let m = try Pruning.random(net, densities: ["fc1": 0.5, "fc2": 0.5], seed: 1)
+        try m.apply(to: net)
+        let before = net.linears.map(\.weight.data)
+        var cfg = TrainConfig(); cfg.epochs = 3; cfg.batch = 10; cfg.method = method
+        cfg.lr = method == .sgd ? 0.1 : 0.01; cfg.momentum = method == .sgd ? 0.9 : 0; cfg.weightDecay = 1e-3
+        _ = try Trainer.train(net, on: data, cfg)
+        var negativeMoved = 0, positiveMoved = 0
+        for (l, (t, w0)) in zip(net.linears, zip(m.tensors, before)) {
+            for i in 0..<t.count {
+                if t.data[i] == 0 {
+                    #expect(l.weight.data[i] == 0, "pruned \(l.name)[\(i)] became \(l.weight.data[i])")
+                } else if l.weight.data[i] != w0[i] {
+                    if w0[i] < 0 { negativeMoved += 1 } else { positiveMoved += 1 }
+                }
+            }
+        }
+        let survivorsNegative = zip(m.tensors, before).map { t, w in (0..<t.count).filter { t.data[$0] != 0 && w[$0] < 0 }.count }.reduce(0, +)
+        #expect(negativeMoved == survivorsNegative && negativeMoved > 0 && positiveMoved > 0)
+    }
+
+    @Test func nanLossIsAnErrorNotACrash() throws {
+        let data = Self.toyData()
+        let net = try Network.mlp([4, 16, 4], seed: 3)
+        var cfg = TrainConfig(); cfg.lr = 1e30; cfg.epochs = 3
+        #expect(throws: EngineError.self) { try Trainer.train(net, on: data, cfg) }
+    }
+
+    @Test func shapeMismatchIsAnError() throws {
+        let net = try Network.mlp([5, 3], seed: 0)
+        #expect(throws: EngineError.self) { try Trainer.train(net, on: Self.toyData(), TrainConfig()) }
+    }
+
+    @Test func sgdMomentumStepByHand() throws {
+        let net = try Network.mlp([1, 1], seed: 0)
+        let l = net.linears[0]
+        l.weight.data = [1]; l.bias.data = [0]
+        let opt = SGD(lr: 0.1, momentum: 0.5, weightDecay: 0.1)
+        l.weightGrad.data = [2]; l.biasGrad.data = [0]
+        opt.step(net)   // v = 2 + 0.1·1 = 2.1; w = 1 − 0.21 = 0.79
+        #expect(abs(l.weight.data[0] - 0.79) < 1e-6)
+        l.weightGrad.data = [2]
+        opt.step(net)   // v = 0.5·2.1 + 2 + 0.079 = 3.129; w = 0.79 − 0.3129 = 0.4771
+        #expect(abs(l.weight.data[0] - 0.4771) < 1e-6)
+    }
+
+    @Test func adamFirstStepMovesByLearningRate() throws {
+        let net = try Network.mlp([1, 1], seed: 0)
+        let l = net.linears[0]
+        l.weight.data = [1]; l.bias.data = [0]
+        l.weightGrad.data = [-3]; l.biasGrad.data = [0]
+        Adam(lr: 0.01).step(net)   // bias-corrected m̂/√v̂ = sign(g) on the first step
+        #expect(abs(l.weight.data[0] - 1.01) < 1e-5)
+    }
+}
