@@ -9,18 +9,18 @@ let fast: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let package = Package(
     name: "Tickets",
     products: [
-        //.executable(name: "tks", targets: ["tks"]),
+        .executable(name: "tks", targets: ["tks"]),
         .library(name: "TicketsEngine", targets: ["TicketsEngine"]),
-        //.library(name: "TicketsLang", targets: ["TicketsLang"]),
+        .library(name: "TicketsLang", targets: ["TicketsLang"]),
     ],
     targets: [
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit"),
         .target(name: "TicketsEngine", dependencies: ["CBLAS", "CZlib"], swiftSettings: fast),
-        //.target(name: "TicketsLang", dependencies: ["TicketsEngine"]),
-        //.executableTarget(name: "tks", dependencies: ["TicketsLang", "CEditLine"]),
+        .target(name: "TicketsLang", dependencies: ["TicketsEngine"]),
+        .executableTarget(name: "tks", dependencies: ["TicketsLang", "CEditLine"]),
         .testTarget(name: "TicketsEngineTests", dependencies: ["TicketsEngine"]),
-        //.testTarget(name: "TicketsLangTests", dependencies: ["TicketsLang"]),
+        .testTarget(name: "TicketsLangTests", dependencies: ["TicketsLang"]),
     ]
 )

@@ -99,8 +99,9 @@ public final class Args {
         TicketsError(.runtime, "\(builtin.name): \(message)", at: callLoc)
     }
 
+    /// The argument's value; nil only when it was given as nil.
     public func value(_ name: String) throws -> Value {
-        guard let v = values[name], has(name) else { throw fail("missing argument '\(name)'") }
+        guard let v = values[name] else { throw fail("missing argument '\(name)'") }
         return v
     }
 

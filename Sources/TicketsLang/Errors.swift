@@ -30,6 +30,16 @@ public struct TicketsError: Error, Sendable, CustomStringConvertible {
     public var loc: SourceLoc?
     /// The text of the line `loc` points into, for the caret display.
     public var sourceLine: String?
+    /// The calls the error came up through, innermost first: (function, call site).
+    public var trace: [(function: String, at: SourceLoc)] = []
+    /// Calls left out of `trace` (deep recursion keeps the innermost and outermost few).
+    public var elided = 0
+
+    /// Notes that the error came up through a call of `function` at `loc`.
+    public mutating func addCall(_ function: String, at loc: SourceLoc) {
+        trace.append((function, loc))
+        if trace.count > 8 { trace.remove(at: 4); elided += 1 }
+    }
 
     public init(_ kind: Kind, _ message: String, at loc: SourceLoc? = nil, sourceLine: String? = nil) {
         self.kind = kind; self.message = message; self.loc = loc; self.sourceLine = sourceLine
@@ -57,6 +67,10 @@ public struct TicketsError: Error, Sendable, CustomStringConvertible {
         if let loc, let line = sourceLine, loc.col >= 1 {
             let shown = line.replacingOccurrences(of: "\t", with: " ")
             out += "\n    \(shown)\n    " + String(repeating: " ", count: loc.col - 1) + "\(red)^\(reset)"
+        }
+        for (i, t) in trace.enumerated() {
+            if i == 4 && elided > 0 { out += "\n  ... \(elided) more calls" }
+            out += "\n  in \(t.function), called at \(t.at)"
         }
         return out
     }

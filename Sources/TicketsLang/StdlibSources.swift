@@ -2,6 +2,59 @@
 
 /// The standard library's sources, in load order (file names sorted).
 public let stdlibSources: [(name: String, text: String)] = [
+    (name: "stdlib/lth.tks", text: #"""
+# lth.tks: the lottery-ticket experiments, written in Tickets itself.
+
+# The builtin `rewind`, under a name imp's `rewind=` argument does not hide.
+_rewind_to = rewind
+
+# A fraction as a percentage with two decimals: 0.8004 -> "80.04%".
+fn pct(x)
+  return "{round(x * 100, 2)}%"
+end
+
+# Iterative magnitude pruning (Frankle & Carbin, ICLR 2019).
+# Level 0 trains the dense net; each further level prunes `rate` of the remaining
+# weights by magnitude (`rates` gives a layer its own rate, as {fc3: 0.1}), resets the
+# survivors and trains again. `rewind` says what to reset them to: a snapshot (the
+# default is a snapshot of the net as imp starts, the LTH's rewind to init), or
+# "reinit" for the random re-initialisation control (survivors drawn afresh from the
+# initialiser at every level). Returns a table: level, kept, acc, and each layer's density.
+fn imp(net, data, levels=10, rate=0.2, rates={}, epochs=5, lr=0.1, batch=60, rewind=nil, scope="layer", optimizer="sgd", momentum=0, seed=0)
+  if rewind == nil
+    rewind = snapshot(net)
+  end
+  reinit_control = rewind == "reinit"
+  if type(rewind) == "string" and not reinit_control
+    error("imp: rewind must be a snapshot or \"reinit\", got \"{rewind}\"")
+  end
+  formats = {kept: "%", acc: "%.4f"}
+  for name in net.layers
+    formats[name] = "%"
+  end
+  t = table(["level", "kept", "acc"] + net.layers, formats=formats)
+  for level in 0..levels
+    if level > 0
+      prune(net, rate=rate, scope=scope, rates=rates)
+      if reinit_control
+        reinit(net, seed=seed + 1000 + level)
+      else
+        _rewind_to(net, rewind)
+      end
+    end
+    train(net, data, epochs=epochs, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, seed=seed, quiet=true)
+    r = evaluate(net, data)
+    d = density(net)
+    row = {level: level, kept: d.total, acc: r.acc}
+    for name in net.layers
+      row[name] = d[name]
+    end
+    t.add(row)
+    progress("level {level}/{levels}  {pct(d.total)} kept  acc {round(r.acc, 4)}", done=level == levels)
+  end
+  return t
+end
+"""#),
     (name: "stdlib/prelude.tks", text: #"""
 # prelude.tks: small helpers every session has. Loaded before the other stdlib files.
 

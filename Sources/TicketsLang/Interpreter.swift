@@ -1,0 +1,204 @@
+import Foundation
+import TicketsEngine
+
+/// A user function: its declaration and the scope it was made in.
+public final class Closure {
+    public let decl: FunctionDecl
+    let env: Environment
+    init(decl: FunctionDecl, env: Environment) { self.decl = decl; self.env = env }
+    public var name: String { decl.name }
+    public var doc: String? { decl.doc }
+    public var signature: String {
+        "\(decl.name)(" + decl.params.map { p in p.defaultValue.map { "\(p.name)=\($0.dump)" } ?? p.name }.joined(separator: ", ") + ")"
+    }
+}
+
+/// Variables of one scope. Function calls make a new one; blocks do not.
+final class Environment {
+    var vars: [String: Value] = [:]
+    let parent: Environment?
+    init(parent: Environment?) { self.parent = parent }
+
+    func lookup(_ name: String) -> Value? {
+        var e: Environment? = self
+        while let env = e {
+            if let v = env.vars[name] { return v }
+            e = env.parent
+        }
+        return nil
+    }
+}
+
+/// Runs Tickets programs. One interpreter is one session: its globals live as long as
+/// it does, and no error ends it.
+public final class Interpreter: BuiltinContext {
+    let globals = Environment(parent: nil)
+    /// The text of every file and REPL entry run so far, for the caret display.
+    var sources: [String: [String]] = [:]
+    let output: (String) -> Void
+    let progressOutput: (String) -> Void
+    public let isTerminal: Bool
+    /// User-function calls under way (0 at top level).
+    var depth = 0
+    static let maxDepth = 200
+    /// Set when a builtin announced a result during the current entry.
+    var announced = false
+    /// The call that is a whole top-level statement (`m = prune(...)` or `prune(...)`):
+    /// only it may announce, so `print(mlp(...).parameters)` stays quiet.
+    var statementCall: SourceLoc?
+    /// The builtin call running now.
+    var activeCall: SourceLoc?
+    /// A redrawn progress line is on screen and must be ended before other output.
+    var progressOpen = false
+
+    public init(output: @escaping (String) -> Void = { print($0) },
+                progressOutput: @escaping (String) -> Void = { FileHandle.standardError.write($0.data(using: .utf8)!) },
+                isTerminal: Bool = false, loadStdlib: Bool = true) throws {
+        self.output = output
+        self.progressOutput = progressOutput
+        self.isTerminal = isTerminal
+        for b in coreBuiltins() + engineBuiltins() { globals.vars[b.name] = .builtin(b) }
+        if loadStdlib {
+            for (name, text) in stdlibSources { try run(text, file: name) }
+        }
+    }
+
+    /// Defines (or replaces) a global.
+    public func define(_ name: String, _ value: Value) { globals.vars[name] = value }
+
+    // MARK: entry points
+
+    /// Script mode: parses everything, then runs it, stopping at the first error.
+    public func run(_ source: String, file: String) throws {
+        let program = try parse(source, file: file)
+        try located {
+            for s in program { _ = try execTop(s) }
+        }
+    }
+
+    /// One REPL entry (one or more statements). Returns the value of a final expression
+    /// statement to echo, or nil (a statement, a nil value, or a builtin announced).
+    public func evalEntry(_ source: String, file: String) throws -> Value? {
+        let program = try parse(source, file: file)
+        announced = false
+        var last: Value? = nil
+        try located {
+            for s in program {
+                last = nil
+                if case .expr(let e) = s {
+                    try startStatement(s)
+                    last = try eval(e, globals)
+                } else {
+                    _ = try execTop(s)
+                }
+            }
+        }
+        if announced { return nil }
+        if case .null? = last { return nil }
+        return last
+    }
+
+    /// Runs each top-level statement of a script and reports errors through `report`
+    /// instead of stopping (the REPL's behaviour over a whole file; the golden tests use it).
+    public func runContinuing(_ source: String, file: String, report: (TicketsError) -> Void) throws {
+        let program = try parse(source, file: file)
+        for s in program {
+            do { try located { _ = try execTop(s) } } catch let e as TicketsError { report(e) }
+        }
+    }
+
+    /// True when the source stops inside an open block, bracket or string.
+    public static func isIncomplete(_ source: String) -> Bool {
+        do { _ = try Parser.parse(source, file: "<repl>"); return false } catch let e as TicketsError {
+            return e.kind == .incomplete
+        } catch { return false }
+    }
+
+    func parse(_ source: String, file: String) throws -> [Stmt] {
+        sources[file] = source.components(separatedBy: "\n")
+        do { return try Parser.parse(source, file: file) } catch var e as TicketsError {
+            fill(&e)
+            throw e
+        }
+    }
+
+    /// Fills in a thrown error's source line, and wraps engine errors.
+    func located(_ body: () throws -> Void) throws {
+        do { try body() } catch var e as TicketsError {
+            fill(&e)
+            throw e
+        } catch let e as ControlFlow {
+            throw TicketsError(.syntax, "'\(e.keyword)' outside of \(e.keyword == "return" ? "a function" : "a loop")", at: e.loc)
+        }
+    }
+
+    func fill(_ e: inout TicketsError) {
+        if e.sourceLine == nil, let loc = e.loc, let lines = sources[loc.file], loc.line >= 1, loc.line <= lines.count {
+            e.sourceLine = lines[loc.line - 1]
+        }
+    }
+
+    func execTop(_ s: Stmt) throws -> Flow {
+        try startStatement(s)
+        return try exec(s, globals)
+    }
+
+    func startStatement(_ s: Stmt) throws {
+        if Interrupt.requested { throw TicketsError(.runtime, "interrupted") }
+        endProgressLine()
+        switch s {
+        case .expr(.call(_, _, let loc)), .assign(_, "=", .call(_, _, let loc), _): statementCall = loc
+        default: statementCall = nil
+        }
+    }
+
+    // MARK: BuiltinContext
+
+    public func write(_ text: String) {
+        endProgressLine()
+        output(text)
+    }
+
+    public func progress(_ text: String, redraw: Bool, done: Bool) {
+        if isTerminal && redraw {
+            progressOutput("\r\u{1B}[2K" + text + (done ? "\n" : ""))
+            progressOpen = !done
+        } else if done || !redraw {
+            endProgressLine()
+            progressOutput(text + "\n")
+        }
+    }
+
+    func endProgressLine() {
+        if progressOpen { progressOutput("\n"); progressOpen = false }
+    }
+
+    public var interrupted: Bool { Interrupt.requested }
+
+    public func call(_ f: Value, _ args: [Value]) throws -> Value {
+        let loc = SourceLoc(file: "<builtin>", line: 0, col: 0)
+        return try callValue(f, positional: args.map { ($0, loc) }, keywords: [], at: loc)
+    }
+
+    public func lookup(_ name: String) -> Value? { globals.vars[name] }
+    public var globalNames: [String] { globals.vars.keys.sorted() }
+
+    public func announce(_ text: String) {
+        guard depth == 0, let call = activeCall, call == statementCall else { return }
+        write(text)
+        announced = true
+    }
+}
+
+/// How a statement ended. `break`, `continue` and `return` unwind as errors so a
+/// deep block can leave at once; they never escape a loop or a call.
+enum Flow { case normal }
+
+struct ControlFlow: Error {
+    enum Kind { case breakLoop, continueLoop, returnValue(Value) }
+    let kind: Kind
+    let loc: SourceLoc
+    var keyword: String {
+        switch kind { case .breakLoop: return "break"; case .continueLoop: return "continue"; case .returnValue: return "return" }
+    }
+}

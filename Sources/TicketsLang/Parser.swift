@@ -1,0 +1,395 @@
+/// Recursive-descent parser: tokens → statements. A parse that runs out of input where
+/// more is needed (an open block, bracket or string) throws an `.incomplete` error, so
+/// the REPL can ask for the next line instead of reporting it.
+public struct Parser {
+    var tokens: [Token]
+    var p = 0
+    let file: String
+    let sourceLines: [Substring]
+
+    public init(_ source: String, file: String, line: Int = 1, col: Int = 1) throws {
+        tokens = try Lexer.tokenize(source, file: file, line: line, col: col)
+        self.file = file
+        sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// Parses a whole program.
+    public static func parse(_ source: String, file: String) throws -> [Stmt] {
+        var parser = try Parser(source, file: file)
+        return try parser.program()
+    }
+
+    public mutating func program() throws -> [Stmt] {
+        let body = try block(until: [])
+        guard case .eof = peek.kind else { throw unexpected(peek, "expected a statement") }
+        return body
+    }
+
+    // MARK: tokens
+
+    var peek: Token { tokens[p] }
+    func loc(_ t: Token) -> SourceLoc { SourceLoc(file: file, line: t.line, col: t.col) }
+
+    mutating func advance() -> Token {
+        let t = tokens[p]
+        if p < tokens.count - 1 { p += 1 }
+        return t
+    }
+
+    func isOp(_ s: String) -> Bool { if case .op(s) = peek.kind { return true }; return false }
+    func isKeyword(_ s: String) -> Bool { if case .keyword(s) = peek.kind { return true }; return false }
+    var atEOF: Bool { if case .eof = peek.kind { return true }; return false }
+
+    mutating func skipSeparators() {
+        while true {
+            if case .newline = peek.kind { _ = advance(); continue }
+            if isOp(";") { _ = advance(); continue }
+            return
+        }
+    }
+
+    func unexpected(_ t: Token, _ what: String) -> TicketsError {
+        if case .eof = t.kind {
+            return TicketsError(.incomplete, "\(what), got end of input", at: loc(t))
+        }
+        return TicketsError(.syntax, "\(what), got \(t.shown)", at: loc(t))
+    }
+
+    mutating func expectOp(_ s: String, _ context: String) throws -> Token {
+        guard isOp(s) else { throw unexpected(peek, "expected '\(s)' \(context)") }
+        return advance()
+    }
+
+    mutating func expectName(_ context: String) throws -> (String, Token) {
+        let t = peek
+        guard case .name(let n) = t.kind else {
+            if case .keyword(let k) = t.kind {
+                throw TicketsError(.syntax, "'\(k)' is a reserved word and cannot be used as \(context)", at: loc(t))
+            }
+            throw unexpected(t, "expected \(context)")
+        }
+        _ = advance()
+        return (n, t)
+    }
+
+    // MARK: statements
+
+    /// Statements up to (not including) one of the terminating keywords or EOF.
+    mutating func block(until terminators: Set<String>) throws -> [Stmt] {
+        var out: [Stmt] = []
+        skipSeparators()
+        while !atEOF {
+            if case .keyword(let k) = peek.kind, terminators.contains(k) { break }
+            if case .keyword(let k) = peek.kind, ["end", "elif", "else"].contains(k) {
+                throw TicketsError(.syntax, "'\(k)' without an open block", at: loc(peek))
+            }
+            out.append(try statement())
+            // A statement ends at a newline, ';', the end of input, or the block's end.
+            if case .keyword(let k) = peek.kind, terminators.contains(k) { break }
+            if atEOF { break }
+            guard case .newline = peek.kind else {
+                if isOp(";") { skipSeparators(); continue }
+                throw unexpected(peek, "expected the end of the statement")
+            }
+            skipSeparators()
+        }
+        return out
+    }
+
+    /// Reads a block and its closing `end`, naming the opener if it is missing.
+    mutating func body(of opener: String, at start: Token, until more: Set<String> = []) throws -> [Stmt] {
+        let stmts = try block(until: more.union(["end"]))
+        if atEOF {
+            throw TicketsError(.incomplete, "this '\(opener)' has no matching 'end'", at: loc(start))
+        }
+        return stmts
+    }
+
+    mutating func statement() throws -> Stmt {
+        let t = peek
+        if case .keyword(let k) = t.kind {
+            switch k {
+            case "if": return try ifStatement()
+            case "while":
+                _ = advance()
+                let cond = try expression()
+                let b = try body(of: "while", at: t)
+                _ = advance()   // end
+                return .whileLoop(cond, b, loc(t))
+            case "for":
+                _ = advance()
+                let (name, _) = try expectName("a loop variable name")
+                guard isKeyword("in") else { throw unexpected(peek, "expected 'in' after 'for \(name)'") }
+                _ = advance()
+                let iter = try expression()
+                let b = try body(of: "for", at: t)
+                _ = advance()
+                return .forLoop(name, iter, b, loc(t))
+            case "fn":
+                if case .name = tokens[p + 1].kind { return .function(try function()) }
+            case "return":
+                _ = advance()
+                if case .newline = peek.kind { return .returnStmt(nil, loc(t)) }
+                if atEOF || isOp(";") || isKeyword("end") || isKeyword("else") || isKeyword("elif") {
+                    return .returnStmt(nil, loc(t))
+                }
+                return .returnStmt(try expression(), loc(t))
+            case "break": _ = advance(); return .breakStmt(loc(t))
+            case "continue": _ = advance(); return .continueStmt(loc(t))
+            default: break
+            }
+        }
+        let e = try expression()
+        if case .op(let op) = peek.kind, ["=", "+=", "-=", "*=", "/="].contains(op) {
+            let opTok = advance()
+            switch e {
+            case .name, .member, .index: break
+            default:
+                throw TicketsError(.syntax, "cannot assign to this expression; the left of '\(op)' must be a name, x.field or x[i]", at: loc(opTok))
+            }
+            let value = try expression()
+            return .assign(e, op, value, loc(opTok))
+        }
+        return .expr(e)
+    }
+
+    mutating func ifStatement() throws -> Stmt {
+        let start = advance()
+        var branches: [(Expr, [Stmt])] = []
+        var otherwise: [Stmt]? = nil
+        let cond = try expression()
+        branches.append((cond, try body(of: "if", at: start, until: ["elif", "else"])))
+        while isKeyword("elif") {
+            _ = advance()
+            let c = try expression()
+            branches.append((c, try body(of: "if", at: start, until: ["elif", "else"])))
+        }
+        if isKeyword("else") {
+            _ = advance()
+            otherwise = try body(of: "if", at: start)
+        }
+        _ = advance()   // end
+        return .ifElse(branches, otherwise, loc(start))
+    }
+
+    /// `fn name(a, b=2) ... end` (a name) or `fn (a) ... end` (an expression).
+    mutating func function() throws -> FunctionDecl {
+        let start = advance()
+        var name = "<anonymous>"
+        if case .name(let n) = peek.kind { name = n; _ = advance() }
+        _ = try expectOp("(", "after 'fn \(name == "<anonymous>" ? "" : name)'")
+        var params: [(name: String, defaultValue: Expr?)] = []
+        while !isOp(")") {
+            let (pn, pt) = try expectName("a parameter name")
+            if params.contains(where: { $0.name == pn }) {
+                throw TicketsError(.syntax, "parameter '\(pn)' appears twice", at: loc(pt))
+            }
+            var d: Expr? = nil
+            if isOp("=") { _ = advance(); d = try expression() }
+            else if params.contains(where: { $0.defaultValue != nil }) {
+                throw TicketsError(.syntax, "parameter '\(pn)' needs a default value, since an earlier one has one", at: loc(pt))
+            }
+            params.append((pn, d))
+            if !isOp(")") { _ = try expectOp(",", "between parameters") }
+        }
+        _ = advance()
+        let b = try body(of: "fn", at: start)
+        _ = advance()
+        return FunctionDecl(name: name, params: params, body: b, doc: docComment(above: start.line), loc: loc(start))
+    }
+
+    /// The `#` comment lines directly above a line, without the `#`.
+    func docComment(above line: Int) -> String? {
+        var lines: [String] = []
+        var l = line - 2   // index of the line above
+        while l >= 0 && l < sourceLines.count {
+            let s = sourceLines[l].trimmingCharacters(in: .whitespaces)
+            guard s.hasPrefix("#") else { break }
+            lines.insert(String(s.dropFirst()).trimmingCharacters(in: .whitespaces), at: 0)
+            l -= 1
+        }
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
+    }
+
+    // MARK: expressions, lowest precedence first
+
+    public mutating func expression() throws -> Expr { try orExpr() }
+
+    mutating func orExpr() throws -> Expr {
+        var e = try andExpr()
+        while isKeyword("or") { let t = advance(); e = .logical("or", e, try andExpr(), loc(t)) }
+        return e
+    }
+
+    mutating func andExpr() throws -> Expr {
+        var e = try notExpr()
+        while isKeyword("and") { let t = advance(); e = .logical("and", e, try notExpr(), loc(t)) }
+        return e
+    }
+
+    mutating func notExpr() throws -> Expr {
+        if isKeyword("not") { let t = advance(); return .unary("not", try notExpr(), loc(t)) }
+        return try comparison()
+    }
+
+    mutating func comparison() throws -> Expr {
+        var e = try rangeExpr()
+        while case .op(let op) = peek.kind, ["==", "!=", "<", "<=", ">", ">="].contains(op) {
+            let t = advance()
+            e = .binary(op, e, try rangeExpr(), loc(t))
+        }
+        return e
+    }
+
+    mutating func rangeExpr() throws -> Expr {
+        let e = try additive()
+        if isOp("..") { let t = advance(); return .range(e, try additive(), loc(t)) }
+        return e
+    }
+
+    mutating func additive() throws -> Expr {
+        var e = try multiplicative()
+        while case .op(let op) = peek.kind, op == "+" || op == "-" {
+            let t = advance()
+            e = .binary(op, e, try multiplicative(), loc(t))
+        }
+        return e
+    }
+
+    mutating func multiplicative() throws -> Expr {
+        var e = try unary()
+        while case .op(let op) = peek.kind, op == "*" || op == "/" || op == "%" {
+            let t = advance()
+            e = .binary(op, e, try unary(), loc(t))
+        }
+        return e
+    }
+
+    mutating func unary() throws -> Expr {
+        if isOp("-") { let t = advance(); return .unary("-", try unary(), loc(t)) }
+        if isOp("+") { _ = advance(); return try unary() }
+        return try power()
+    }
+
+    mutating func power() throws -> Expr {
+        let base = try postfix()
+        if isOp("^") { let t = advance(); return .binary("^", base, try unary(), loc(t)) }
+        return base
+    }
+
+    mutating func postfix() throws -> Expr {
+        var e = try primary()
+        while true {
+            if isOp("(") {
+                let t = advance()
+                _ = t
+                e = .call(e, try arguments(), e.loc)
+            } else if isOp(".") {
+                _ = advance()
+                let (n, nt) = try expectName("a field name after '.'")
+                e = .member(e, n, loc(nt))
+            } else if isOp("[") {
+                let t = advance()
+                let i = try expression()
+                _ = try expectOp("]", "to close the index")
+                e = .index(e, i, loc(t))
+            } else {
+                return e
+            }
+        }
+    }
+
+    mutating func arguments() throws -> [Argument] {
+        var args: [Argument] = []
+        var sawKeyword = false
+        while !isOp(")") {
+            if case .name(let n) = peek.kind, case .op("=") = tokens[p + 1].kind {
+                let nt = advance(); _ = advance()
+                if args.contains(where: { $0.name == n }) {
+                    throw TicketsError(.syntax, "keyword argument '\(n)' given twice", at: loc(nt))
+                }
+                let v = try expression()
+                args.append(Argument(name: n, value: v, loc: v.loc))
+                sawKeyword = true
+            } else {
+                let v = try expression()
+                if sawKeyword {
+                    throw TicketsError(.syntax, "a positional argument cannot follow keyword arguments", at: v.loc)
+                }
+                args.append(Argument(name: nil, value: v, loc: v.loc))
+            }
+            if !isOp(")") { _ = try expectOp(",", "or ')' in the argument list") }
+        }
+        _ = advance()
+        return args
+    }
+
+    mutating func primary() throws -> Expr {
+        let t = peek
+        let l = loc(t)
+        switch t.kind {
+        case .number(let x): _ = advance(); return .number(x, l)
+        case .string(let parts):
+            _ = advance()
+            if parts.count == 1, case .text(let s) = parts[0] { return .string(s, l) }
+            return .interpolated(try parts.map { part in
+                switch part {
+                case .text(let s): return .string(s, l)
+                case .code(let code, let line, let col):
+                    var sub = try Parser(code, file: file, line: line, col: col)
+                    let e = try sub.expression()
+                    guard sub.atEOF else {
+                        throw TicketsError(.syntax, "unexpected \(sub.peek.shown) in string interpolation", at: sub.loc(sub.peek))
+                    }
+                    return e
+                }
+            }, l)
+        case .name(let n): _ = advance(); return .name(n, l)
+        case .keyword("true"): _ = advance(); return .bool(true, l)
+        case .keyword("false"): _ = advance(); return .bool(false, l)
+        case .keyword("nil"): _ = advance(); return .null(l)
+        case .keyword("fn"): return .function(try function())
+        case .op("("):
+            _ = advance()
+            let e = try expression()
+            _ = try expectOp(")", "to close '('")
+            return e
+        case .op("["):
+            _ = advance()
+            var items: [Expr] = []
+            while !isOp("]") {
+                items.append(try expression())
+                if !isOp("]") { _ = try expectOp(",", "or ']' in the list") }
+            }
+            _ = advance()
+            return .list(items, l)
+        case .op("{"):
+            _ = advance()
+            var fields: [(String, Expr)] = []
+            while !isOp("}") {
+                let kt = peek
+                let key: String
+                switch kt.kind {
+                case .name(let n): key = n
+                case .keyword(let k): key = k
+                case .string(let parts):
+                    guard parts.count == 1, case .text(let s) = parts[0] else {
+                        throw TicketsError(.syntax, "a record key cannot be an interpolated string", at: loc(kt))
+                    }
+                    key = s
+                default: throw unexpected(kt, "expected a field name in the record")
+                }
+                _ = advance()
+                _ = try expectOp(":", "after the field name '\(key)'")
+                fields.append((key, try expression()))
+                if !isOp("}") { _ = try expectOp(",", "or '}' in the record") }
+            }
+            _ = advance()
+            return .record(fields, l)
+        default:
+            throw unexpected(t, "expected an expression")
+        }
+    }
+}
+
+import Foundation

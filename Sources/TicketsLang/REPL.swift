@@ -1,0 +1,78 @@
+import Foundation
+import TicketsEngine
+
+/// The read-eval-print loop. Every entry goes through one catch-and-report point, so
+/// no error ends the session; a block is read over several lines until it is complete.
+public final class REPL {
+    let interp: Interpreter
+    let reader: LineReader
+    let out: (String) -> Void
+    let err: (String) -> Void
+    let color: Bool
+
+    public init(interp: Interpreter, reader: LineReader, color: Bool,
+         out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+        self.interp = interp; self.reader = reader; self.color = color; self.out = out; self.err = err
+    }
+
+    public static let banner = "Tickets 0.1 — type help() or :help, :quit to leave"
+
+    public func run() {
+        out(REPL.banner)
+        var buffer = ""
+        while true {
+            Interrupt.clear()
+            guard let line = reader.readLine(prompt: buffer.isEmpty ? "tks> " : "...> ") else { return }
+            if buffer.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
+                reader.addHistory(line)
+                if !command(line.trimmingCharacters(in: .whitespaces)) { return }
+                continue
+            }
+            buffer += buffer.isEmpty ? line : "\n" + line
+            if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { buffer = ""; continue }
+            if Interpreter.isIncomplete(buffer) { continue }
+            reader.addHistory(buffer)
+            evaluate(buffer)
+            buffer = ""
+        }
+    }
+
+    func evaluate(_ source: String) {
+        do {
+            if let v = try interp.evalEntry(source, file: "<repl>") { out(v.repr) }
+        } catch let e as TicketsError {
+            err(e.render(color: color))
+        } catch {
+            err(TicketsError(wrapping: error).render(color: color))
+        }
+    }
+
+    /// A `:command`. Returns false to leave.
+    func command(_ line: String) -> Bool {
+        let (name, rest) = line.firstIndex(of: " ").map { (String(line[..<$0]), String(line[$0...]).trimmingCharacters(in: .whitespaces)) } ?? (line, "")
+        switch name {
+        case ":quit", ":q", ":exit":
+            return false
+        case ":help", ":h":
+            out("""
+            :help            this list            :quit (or Ctrl-D)   leave
+            :time <code>     run and time code    :tokens <code>      show the tokens
+            :ast <code>      show the syntax tree help()               the builtins
+            Blocks (if/for/while/fn) continue on the next lines until their `end`.
+            """)
+        case ":time":
+            let t = DispatchTime.now().uptimeNanoseconds
+            evaluate(rest)
+            out(String(format: "%.3f s", Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9))
+        case ":tokens":
+            do { out(try Lexer.tokenize(rest, file: "<repl>").map(\.description).joined(separator: "  ")) }
+            catch let e as TicketsError { err(e.render(color: color)) } catch {}
+        case ":ast":
+            do { out(try Parser.parse(rest, file: "<repl>").map(\.dump).joined(separator: "\n")) }
+            catch let e as TicketsError { err(e.render(color: color)) } catch {}
+        default:
+            err("unknown command \(name); :help lists them")
+        }
+        return true
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// A table of results: named columns, rows of values. `train` returns one per epoch,
+/// `imp` one per pruning level. Prints as aligned columns; `t.acc` is a column as a
+/// list, `t[0]` a row as a record, `t.add({...})` appends a row, `save(t, "x.csv")`.
+public final class Table: TicketsObject {
+    public private(set) var columns: [String]
+    public private(set) var rows: [[Value]] = []
+    /// Per column: "%" shows fractions as percentages, a printf format ("%.4f") shows
+    /// numbers with it; otherwise numbers print as `formatNumber` does.
+    public var formats: [String: String]
+
+    public init(columns: [String], formats: [String: String] = [:]) {
+        self.columns = columns; self.formats = formats
+    }
+
+    public var typeName: String { "table" }
+    public var length: Int? { rows.count }
+
+    /// Appends a row; fields not among the columns become new columns (earlier rows get nil).
+    public func add(_ record: RecordRef) {
+        for k in record.keys where !columns.contains(k) {
+            columns.append(k)
+            for i in rows.indices { rows[i].append(.null) }
+        }
+        rows.append(columns.map { record[$0] ?? .null })
+    }
+
+    public func row(_ i: Int) -> RecordRef { RecordRef(Array(zip(columns, rows[i]))) }
+
+    public func column(_ name: String) -> [Value]? {
+        columns.firstIndex(of: name).map { c in rows.map { $0[c] } }
+    }
+
+    public var memberNames: [String] { ["columns", "rows", "last", "add"] + columns }
+
+    public func member(_ name: String) -> Value? {
+        switch name {
+        case "columns": return .list(columns.map { .string($0) })
+        case "rows": return .list(rows.indices.map { .record(row($0)) })
+        case "last": return rows.isEmpty ? .null : .record(row(rows.count - 1))
+        case "add":
+            return .builtin(Builtin("add", params: ["row"], signature: "t.add(row)",
+                                    doc: "Appends a record as a row of the table.") { [unowned self] a in
+                guard case .record(let r) = try a.value("row") else {
+                    throw a.fail("row", "must be a record like {level: 1, acc: 0.9}, got \(describeBrief(try a.value("row")))")
+                }
+                self.add(r)
+                return .null
+            })
+        default:
+            return column(name).map { .list($0) }
+        }
+    }
+
+    public func index(_ i: Value) throws -> Value? {
+        guard case .number(let x) = i, x == x.rounded(), abs(x) < 1e15 else {
+            if case .string(let s) = i, let col = column(s) { return .list(col) }
+            throw TicketsError.runtime("a table is indexed by a row number or a column name, got \(describeBrief(i))")
+        }
+        var k = Int(x)
+        if k < 0 { k += rows.count }
+        guard k >= 0, k < rows.count else {
+            throw TicketsError.runtime("row \(Int(x)) is out of range for a table of \(rows.count) row\(rows.count == 1 ? "" : "s")")
+        }
+        return .record(row(k))
+    }
+
+    func cell(_ v: Value, column: String) -> String {
+        guard case .number(let x) = v else { return v.display }
+        switch formats[column] {
+        case "%"?: return formatPercent(x)
+        case let f? where f.hasPrefix("%"): return String(format: f, x)
+        default: return formatNumber(x)
+        }
+    }
+
+    /// Aligned columns, right-justified, two spaces apart.
+    public func describe() -> String {
+        if columns.isEmpty { return "(empty table)" }
+        let body = rows.map { r in zip(columns, r).map { cell($1, column: $0) } }
+        let widths = columns.indices.map { c in ([columns[c]] + body.map { $0[c] }).map(\.count).max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { String(repeating: " ", count: $1 - $0.count) + $0 }.joined(separator: "  ")
+        }
+        return ([line(columns)] + body.map(line)).joined(separator: "\n")
+    }
+
+    /// CSV with a header row; numbers at full precision, text quoted when it must be.
+    public func csv() -> String {
+        func field(_ v: Value) -> String {
+            switch v {
+            case .null: return ""
+            case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+            default:
+                let s = v.display
+                return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
+                    ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+            }
+        }
+        return ([columns.map { field(.string($0)) }] + rows.map { $0.map(field) })
+            .map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+}
