@@ -60,7 +60,10 @@ extension Interpreter {
     }
 
     func checkInterrupt(_ loc: SourceLoc) throws {
-        if Interrupt.requested { throw TicketsError(.runtime, "interrupted", at: loc) }
+        if shouldStop() { throw TicketsError(.runtime, "interrupted", at: loc) }
+        if let d = deadline, DispatchTime.now().uptimeNanoseconds > d {
+            throw TicketsError(.runtime, "stopped: the run took longer than its time limit of \(formatNumber(timeLimit ?? 0)) s", at: loc)
+        }
     }
 
     /// The items a `for` loop walks, produced lazily for ranges.

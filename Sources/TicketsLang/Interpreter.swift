@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import TicketsEngine
 
@@ -50,6 +51,13 @@ public final class Interpreter: BuiltinContext {
     var activeCall: SourceLoc?
     /// A redrawn progress line is on screen and must be ended before other output.
     var progressOpen = false
+    /// Whether to stop: Ctrl-C by default; tests give an interpreter its own.
+    public var shouldStop: () -> Bool = { Interrupt.requested }
+    /// Stop any run that takes longer than this many seconds (nil: no limit).
+    public var timeLimit: Double? {
+        didSet { deadline = timeLimit.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) } }
+    }
+    var deadline: UInt64?
 
     public init(output: @escaping (String) -> Void = { print($0) },
                 progressOutput: @escaping (String) -> Void = { FileHandle.standardError.write($0.data(using: .utf8)!) },
@@ -144,7 +152,7 @@ public final class Interpreter: BuiltinContext {
     }
 
     func startStatement(_ s: Stmt) throws {
-        if Interrupt.requested { throw TicketsError(.runtime, "interrupted") }
+        if shouldStop() { throw TicketsError(.runtime, "interrupted") }
         endProgressLine()
         switch s {
         case .expr(.call(_, _, let loc)), .assign(_, "=", .call(_, _, let loc), _): statementCall = loc
@@ -173,7 +181,7 @@ public final class Interpreter: BuiltinContext {
         if progressOpen { progressOutput("\n"); progressOpen = false }
     }
 
-    public var interrupted: Bool { Interrupt.requested }
+    public var interrupted: Bool { shouldStop() }
 
     public func call(_ f: Value, _ args: [Value]) throws -> Value {
         let loc = SourceLoc(file: "<builtin>", line: 0, col: 0)

@@ -131,7 +131,16 @@ public struct Lexer {
                     if d == "}" && nest == 0 { _ = advance(); break }
                     if d == "{" { nest += 1 }
                     if d == "}" { nest -= 1 }
-                    if d == quote && nest == 0 { throw error("missing '}' in string interpolation", line: sl, col: sc - 1) }
+                    if d == "\n" { throw error("missing '}' in string interpolation", line: sl, col: sc - 1) }
+                    if d == "\"" || d == "'" {
+                        // A string inside the expression: copy it whole, escapes included.
+                        code.append(advance())
+                        while let e = peek(), e != d, e != "\n" {
+                            if e == "\\" { code.append(advance()); if peek() == nil { break } }
+                            code.append(advance())
+                        }
+                        guard peek() == d else { throw error("unterminated string", line: l, col: cl, incomplete: peek() == nil) }
+                    }
                     code.append(advance())
                 }
                 if code.trimmingCharacters(in: .whitespaces).isEmpty {

@@ -4,6 +4,10 @@
 public struct Parser {
     var tokens: [Token]
     var p = 0
+    /// How deeply statements and expressions nest now; bounded so that no input can
+    /// exhaust the stack of the parser or of the evaluator.
+    var nesting = 0
+    static let maxNesting = 100
     let file: String
     let sourceLines: [Substring]
 
@@ -105,7 +109,16 @@ public struct Parser {
         return stmts
     }
 
+    mutating func enter() throws {
+        nesting += 1
+        if nesting > Parser.maxNesting {
+            throw TicketsError(.syntax, "nested too deeply (more than \(Parser.maxNesting) levels)", at: loc(peek))
+        }
+    }
+
     mutating func statement() throws -> Stmt {
+        try enter()
+        defer { nesting -= 1 }
         let t = peek
         if case .keyword(let k) = t.kind {
             switch k {
@@ -213,7 +226,11 @@ public struct Parser {
 
     // MARK: expressions, lowest precedence first
 
-    public mutating func expression() throws -> Expr { try orExpr() }
+    public mutating func expression() throws -> Expr {
+        try enter()
+        defer { nesting -= 1 }
+        return try orExpr()
+    }
 
     mutating func orExpr() throws -> Expr {
         var e = try andExpr()
@@ -228,7 +245,12 @@ public struct Parser {
     }
 
     mutating func notExpr() throws -> Expr {
-        if isKeyword("not") { let t = advance(); return .unary("not", try notExpr(), loc(t)) }
+        if isKeyword("not") {
+            try enter()
+            defer { nesting -= 1 }
+            let t = advance()
+            return .unary("not", try notExpr(), loc(t))
+        }
         return try comparison()
     }
 
@@ -266,8 +288,12 @@ public struct Parser {
     }
 
     mutating func unary() throws -> Expr {
-        if isOp("-") { let t = advance(); return .unary("-", try unary(), loc(t)) }
-        if isOp("+") { _ = advance(); return try unary() }
+        if isOp("-") || isOp("+") {
+            try enter()
+            defer { nesting -= 1 }
+            let t = advance()
+            return t.kind == .op("-") ? .unary("-", try unary(), loc(t)) : try unary()
+        }
         return try power()
     }
 

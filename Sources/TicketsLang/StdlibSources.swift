@@ -10,7 +10,7 @@ _rewind_to = rewind
 
 # A fraction as a percentage with two decimals: 0.8004 -> "80.04%".
 fn pct(x)
-  return "{round(x * 100, 2)}%"
+  return fmt(x, "%")
 end
 
 # Iterative magnitude pruning (Frankle & Carbin, ICLR 2019).

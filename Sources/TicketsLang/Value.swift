@@ -55,17 +55,21 @@ public enum Value {
     }
 
     /// What the REPL shows, and how values look inside lists and records.
-    public var repr: String {
+    public var repr: String { repr(depth: 0) }
+
+    /// Lists and records may contain themselves: past a depth, show an ellipsis.
+    func repr(depth: Int) -> String {
+        if depth > 32 { return "..." }
         switch self {
         case .null: return "nil"
         case .bool(let b): return b ? "true" : "false"
         case .number(let x): return formatNumber(x)
         case .string(let s): return quoteString(s)
-        case .list(let l): return "[" + l.items.map(\.repr).joined(separator: ", ") + "]"
+        case .list(let l): return "[" + l.items.map { $0.repr(depth: depth + 1) }.joined(separator: ", ") + "]"
         case .record(let r):
             if let style = r.style { return style(r) }
             if r.fields.isEmpty { return "{}" }
-            return "{" + r.fields.map { "\(recordKey($0.0)): \($0.1.repr)" }.joined(separator: ", ") + "}"
+            return "{" + r.fields.map { "\(recordKey($0.0)): \($0.1.repr(depth: depth + 1))" }.joined(separator: ", ") + "}"
         case .range(let a, let b): return "\(a)..\(b)"
         case .function(let c): return "<fn \(c.name)>"
         case .builtin(let b): return "<builtin \(b.name)>"
@@ -156,20 +160,27 @@ extension TicketsObject {
 
 /// Structural equality for plain values, identity for references to engine objects
 /// and functions.
-public func valuesEqual(_ a: Value, _ b: Value) -> Bool {
+public func valuesEqual(_ a: Value, _ b: Value, depth: Int = 0) -> Bool {
+    if depth > 32 { return false }   // a list that contains itself
     switch (a, b) {
     case (.null, .null): return true
     case (.bool(let x), .bool(let y)): return x == y
     case (.number(let x), .number(let y)): return x == y
     case (.string(let x), .string(let y)): return x == y
     case (.list(let x), .list(let y)):
-        return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { valuesEqual($0, $1) })
+        return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { valuesEqual($0, $1, depth: depth + 1) })
     case (.record(let x), .record(let y)):
-        return x === y || (x.fields.count == y.fields.count && x.fields.allSatisfy { k, v in y[k].map { valuesEqual(v, $0) } ?? false })
+        return x === y || (x.fields.count == y.fields.count && x.fields.allSatisfy { k, v in y[k].map { valuesEqual(v, $0, depth: depth + 1) } ?? false })
     case (.range(let a1, let b1), .range(let a2, let b2)): return a1 == a2 && b1 == b2
     case (.function(let x), .function(let y)): return x === y
     case (.builtin(let x), .builtin(let y)): return x.name == y.name
     case (.object(let x), .object(let y)): return x === y
     default: return false
     }
+}
+
+/// Whether a user-given printf format formats exactly one number safely:
+/// "%", flags, width, precision, then f, g or e (nothing that reads more arguments).
+public func isNumberFormat(_ f: String) -> Bool {
+    f.wholeMatch(of: /%[-+ 0#]{0,4}[0-9]{0,2}(\.[0-9]{1,2})?[fgeFGE]/) != nil
 }

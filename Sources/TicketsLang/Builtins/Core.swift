@@ -73,7 +73,7 @@ func ioBuiltins() -> [Builtin] {
             let x = try a.number("x")
             let f = try a.string("format", default: "%.4f")
             if f == "%" { return .string(formatPercent(x)) }
-            guard f.count < 16, f.filter({ $0 == "%" }).count == 1, let last = f.last, "fgeFGE".contains(last), f.hasPrefix("%") else {
+            guard isNumberFormat(f) else {
                 throw a.fail("format", "must be \"%\" or a number format like \"%.4f\" or \"%8.2e\", got \(quoteString(f))")
             }
             return .string(String(format: f, x))
@@ -119,8 +119,9 @@ func collectionBuiltins() -> [Builtin] {
                 doc: "A list of numbers from `from` up to and including `to`, by step: range(0, 1, 0.25) is [0, 0.25, 0.5, 0.75, 1].") { a in
             let lo = try a.number("from"), hi = try a.number("to"), step = try a.number("step", default: 1)
             guard step != 0 else { throw a.fail("step", "must not be 0") }
-            let n = Int(((hi - lo) / step + 1e-9).rounded(.down)) + 1
-            guard n <= 10_000_000 else { throw a.fail("would make \(n) numbers; the limit is 10,000,000") }
+            let count = ((hi - lo) / step + 1e-9).rounded(.down) + 1
+            guard count <= 10_000_000 else { throw a.fail("would make \(formatNumber(count)) numbers; the limit is 10,000,000") }
+            let n = count.isNaN ? 0 : Int(max(count, 0))
             return .list(n <= 0 ? [] : (0..<n).map { .number(lo + Double($0) * step) })
         },
         Builtin("sort", params: ["list"], doc: "A sorted copy of a list of numbers or of strings.") { a in

@@ -111,7 +111,7 @@ func fileBuiltins() -> [Builtin] {
             }
             var formats: [String: String] = [:]
             for (k, f) in try a.record("formats")?.fields ?? [] {
-                guard case .string(let s) = f, s == "%" || s.hasPrefix("%") && s.count < 12 && "fgeFGE".contains(s.last!) && !s.dropFirst().contains("%") else {
+                guard case .string(let s) = f, s == "%" || isNumberFormat(s) else {
                     throw a.fail("formats", "\(k) must be \"%\" or a number format like \"%.4f\", got \(f.repr)")
                 }
                 formats[k] = s

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+/// The built `tks` binary end to end: scripts, -e, piped input, -i, exit codes.
+struct CommandLineTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var binary: String? {
+        if let b = ProcessInfo.processInfo.environment["TKS_BIN"], FileManager.default.isExecutableFile(atPath: b) { return b }
+        for c in [".build/debug/tks", ".build/release/tks"] {
+            let p = root.appendingPathComponent(c).path
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// Runs tks with arguments and standard input; returns (status, stdout, stderr).
+    func tks(_ args: [String], stdin: String = "") throws -> (Int32, String, String) {
+        guard let bin = Self.binary else { throw CancellationError() }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = args
+        p.currentDirectoryURL = Self.root
+        let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+        p.standardInput = inPipe; p.standardOutput = outPipe; p.standardError = errPipe
+        try p.run()
+        inPipe.fileHandleForWriting.write(stdin.data(using: .utf8)!)
+        try inPipe.fileHandleForWriting.close()
+        let out = outPipe.fileHandleForReading.readDataToEndOfFile(), err = errPipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+
+    @Test func snippetsAndExitCodes() throws {
+        try #require(Self.binary != nil, "build tks first (swift build)")
+        #expect(try tks(["-e", "print(1 + 2)"]) == (0, "3\n", ""))
+        let (s1, _, e1) = try tks(["-e", "print(\"x)"])
+        #expect(s1 == 65 && e1.hasPrefix("<-e>:1:7: error: unterminated string"))
+        let (s2, _, e2) = try tks(["-e", "x = 1\nprint(y)"])
+        #expect(s2 == 70 && e2.contains("<-e>:2:7: error: unknown name 'y'"))
+        let (s3, _, e3) = try tks(["-e", "dataset(\"idx\", \"/no/such\")"])
+        #expect(s3 == 74 && e3.contains("no such folder"))
+        #expect(try tks(["--bogus"]).0 == 64)
+        #expect(try tks(["missing-file.tks"]).0 == 74)
+        #expect(try tks(["--version"]).1 == "Tickets 0.1\n")
+    }
+
+    @Test func pipedInputRunsAsAScriptAndStopsAtTheFirstError() throws {
+        try #require(Self.binary != nil)
+        let (status, out, err) = try tks([], stdin: "print(1)\nprint(nope)\nprint(3)\n")
+        #expect(status == 70 && out == "1\n" && err.contains("<stdin>:2:7: error: unknown name 'nope'"))
+    }
+
+    @Test func interactiveModeContinuesAfterErrors() throws {
+        try #require(Self.binary != nil)
+        let (status, out, err) = try tks(["-i"], stdin: "x = 1\nfor i in 1..2\n  x += i\nend\nbad(\n)\nx\n")
+        #expect(status == 0)
+        #expect(out.hasPrefix("Tickets 0.1"))
+        #expect(out.contains("tks> ...> ...> tks> ") && out.contains("4\n"))
+        #expect(err.contains("unknown name 'bad'"))
+    }
+
+    @Test func scriptSettings() throws {
+        try #require(Self.binary != nil)
+        let file = NSTemporaryDirectory() + "tickets-settings.tks"
+        try "print(setting(\"levels\", 10) + 1, setting(\"name\", \"a\"))\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect(try tks([file]).1 == "11 a\n")
+        #expect(try tks([file, "levels=2", "name=b"]).1 == "3 b\n")
+        let (s, _, e) = try tks([file, "levels=two"])
+        #expect(s == 70 && e.contains("setting: levels=two on the command line must be a number"))
+        #expect(try tks([file, "oops"]).0 == 64)
+    }
+}
