@@ -58,7 +58,7 @@ extension Interpreter {
             out += ["## \(group)", ""]
             for n in names {
                 guard let v = globals.vars[n], let (sig, doc) = signatureAndDoc(v) else { continue }
-                out += ["### `\(sig)`", "", doc, ""]
+                out += ["### `\(sig)`", "", "```text", doc, "```", ""]
             }
         }
         return out.joined(separator: "\n")
