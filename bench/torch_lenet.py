@@ -91,9 +91,12 @@ def main():
     net = LeNet()
     train_epoch(net, {}, x[:6000], y[:6000])   # warm-up (allocator, kernels)
     net = LeNet()
-    t = time.perf_counter()
-    train_epoch(net, {}, x, y)
-    print(f"epoch {time.perf_counter() - t:.3f}", flush=True)
+    times = []
+    for epoch in range(3):   # three epochs; the fastest is reported (both sides do the same)
+        t = time.perf_counter()
+        train_epoch(net, {}, x, y, seed=epoch)
+        times.append(time.perf_counter() - t)
+    print(f"epoch {min(times):.3f}", flush=True)
     print(f"# epoch acc {evaluate(net, tx, ty):.4f}", flush=True)
 
     # IMP, 4 levels (dense + 3 prunings) of 1 epoch each, rewinding to init.

@@ -66,6 +66,31 @@ struct TrainingTests {
         #expect(negativeMoved == survivorsNegative && negativeMoved > 0 && positiveMoved > 0)
     }
 
+    /// Plain SGD fused into the backward pass updates exactly as the SGD optimizer does,
+    /// masked weights included.
+    @Test func fusedSGDMatchesTheOptimizer() throws {
+        let data = Self.toyData(n: 40)
+        func run(fused: Bool) throws -> [Float] {
+            let net = try Network.mlp([4, 16, 4], seed: 3)
+            try Pruning.random(net, densities: ["fc1": 0.5, "fc2": 0.75], seed: 2).apply(to: net)
+            let opt = SGD(lr: 0.3)
+            for l in net.linears { l.fusedSGDRate = fused ? 0.3 : nil }
+            var dl = [Float](repeating: 0, count: 40 * 4)
+            for _ in 0..<3 {
+                let logits = data.trainX.data.withUnsafeBufferPointer { net.forward($0.baseAddress!, batch: 40) }
+                data.trainY.withUnsafeBufferPointer { y in dl.withUnsafeMutableBufferPointer { g in
+                    _ = softmaxCrossEntropy(logits: logits, labels: y.baseAddress!, batch: 40, classes: 4, grad: g.baseAddress!)
+                } }
+                dl.withUnsafeBufferPointer { net.backward($0.baseAddress!, batch: 40) }
+                if !fused { opt.step(net) }
+            }
+            return net.linears.flatMap { $0.weight.data + $0.bias.data }
+        }
+        let a = try run(fused: true), b = try run(fused: false)
+        for (x, y) in zip(a, b) { #expect(abs(x - y) < 1e-6) }
+        #expect(a.filter { $0 == 0 }.count >= 32 + 16)   // the pruned weights stayed zero
+    }
+
     @Test func nanLossIsAnErrorNotACrash() throws {
         let data = Self.toyData()
         let net = try Network.mlp([4, 16, 4], seed: 3)

@@ -29,7 +29,8 @@ public final class Linear: Layer {
         guard let m = mask else { return }
         weight.data.withUnsafeMutableBufferPointer { w in
             m.data.withUnsafeBufferPointer { m in
-                for i in w.indices { w[i] *= m[i] }
+                let wp = w.baseAddress!, mp = m.baseAddress!
+                splitRange(w.count) { Kernels.maskMultiply(wp, mp, $0) }
             }
         }
     }
@@ -53,42 +54,51 @@ public final class Linear: Layer {
         return UnsafePointer(y)
     }
 
-    // dy (B, out) -> dW (out, in) = dyᵀ·x, db (out) = Σ_rows dy, dx (B, in) = dy·W
+    // dy (B, out) -> dx (B, in) = dy·W, then dW (out, in) = dyᵀ·x and db (out) = Σ_rows dy.
+    // The gradients are of the masked net but not themselves masked: optimizers
+    // multiply by the mask as they update. With `fusedSGDRate` set, dW and db are not
+    // stored: W −= rate·dyᵀ·x goes straight into the weights.
     public func backward(_ dy: UnsafePointer<Float>, batch: Int, needInputGrad: Bool) -> UnsafePointer<Float>? {
         guard let x = input else { return nil }
-        let n = outputSize
-        weightGrad.data.withUnsafeMutableBufferPointer { g in
-            let g = g.baseAddress!, k = inputSize
-            // Rows j0..<j1 of dW: dW[j0..<j1, :] = dy[:, j0..<j1]ᵀ · x
+        let n = outputSize, k = inputSize
+        var dxOut: UnsafePointer<Float>? = nil
+        if needInputGrad {   // before any fused update: dx needs the old W
+            let d = dx.ensure(batch * k)
+            weight.data.withUnsafeBufferPointer { w in
+                let w = w.baseAddress!
+                // Columns c0..<c1 of dx: dx[:, c0..<c1] = dy · W[:, c0..<c1]
+                split(k, work: batch * n * k) { c0, c1 in
+                    gemm(transA: false, transB: false, m: batch, n: c1 - c0, k: n,
+                         dy, lda: n, w + c0, ldb: k, d + c0, ldc: k)
+                }
+            }
+            dxOut = UnsafePointer(d)
+        }
+        let rate = fusedSGDRate
+        let (target, alpha, beta): (Tensor, Float, Float) = rate.map { (weight, -$0, 1) } ?? (weightGrad, 1, 0)
+        target.data.withUnsafeMutableBufferPointer { g in
+            let g = g.baseAddress!
+            // Rows j0..<j1: dW[j0..<j1, :] = dy[:, j0..<j1]ᵀ · x  (or W[j0..<j1, :] −= rate · that)
             split(n, work: batch * n * k) { j0, j1 in
-                gemm(transA: true, transB: false, m: j1 - j0, n: k, k: batch,
-                     dy + j0, lda: n, x, ldb: k, g + j0 * k, ldc: k)
+                gemm(transA: true, transB: false, m: j1 - j0, n: k, k: batch, alpha: alpha,
+                     dy + j0, lda: n, x, ldb: k, beta: beta, g + j0 * k, ldc: k)
             }
         }
-        biasGrad.data.withUnsafeMutableBufferPointer { db in
-            for j in 0..<n { db[j] = 0 }
+        (rate == nil ? biasGrad : bias).data.withUnsafeMutableBufferPointer { db in
+            if rate == nil { for j in 0..<n { db[j] = 0 } }
+            let scale = -(rate ?? -1)
             for r in 0..<batch {
                 let row = dy + r * n
-                for j in 0..<n { db[j] += row[j] }
+                for j in 0..<n { db[j] += scale * row[j] }
             }
         }
-        if let m = mask {
-            weightGrad.data.withUnsafeMutableBufferPointer { g in
-                m.data.withUnsafeBufferPointer { m in for i in g.indices { g[i] *= m[i] } }
-            }
-        }
-        guard needInputGrad else { return nil }
-        let d = dx.ensure(batch * inputSize)
-        weight.data.withUnsafeBufferPointer { w in
-            let w = w.baseAddress!, k = inputSize
-            // Columns c0..<c1 of dx: dx[:, c0..<c1] = dy · W[:, c0..<c1]
-            split(k, work: batch * n * k) { c0, c1 in
-                gemm(transA: false, transB: false, m: batch, n: c1 - c0, k: n,
-                     dy, lda: n, w + c0, ldb: k, d + c0, ldc: k)
-            }
-        }
-        return UnsafePointer(d)
+        if rate != nil { applyMask() }
+        return dxOut
     }
+
+    /// Set (by the trainer) for plain SGD without momentum or weight decay: backward then
+    /// updates W and b itself, one pass less over the weights. nil: store the gradients.
+    public var fusedSGDRate: Float?
 
     /// Runs body over two halves of 0..<n on both cores when the product is big enough
     /// to pay for the hand-off (OpenBLAS itself gains nothing from a second thread at

@@ -18,30 +18,37 @@ public final class SGD: Optimizer {
     }
 
     public func step(_ net: Network) {
-        let params = net.linears.flatMap { [($0.weight, $0.weightGrad), ($0.bias, $0.biasGrad)] }
+        let params = net.linears.flatMap { l in [(l.weight, l.weightGrad, l.mask), (l.bias, l.biasGrad, nil)] }
         if momentum != 0 && velocity.count != params.count {
             velocity = params.map { [Float](repeating: 0, count: $0.0.count) }
         }
-        for (k, (p, g)) in params.enumerated() {
-            let n = p.count
-            let lr = lr, mu = momentum, wd = weightDecay
+        let lr = lr, mu = momentum, wd = weightDecay
+        for (k, (p, g, mask)) in params.enumerated() {
+            // One pass per tensor: v ← μv + m⊙g + λw; w ← (w − ηv) ⊙ m (no mask: m = 1).
             p.data.withUnsafeMutableBufferPointer { w in
                 g.data.withUnsafeBufferPointer { g in
-                    if mu == 0 {
-                        for i in 0..<n { w[i] -= lr * (g[i] + wd * w[i]) }
-                    } else {
-                        velocity[k].withUnsafeMutableBufferPointer { v in
-                            for i in 0..<n {
-                                v[i] = mu * v[i] + g[i] + wd * w[i]
-                                w[i] -= lr * v[i]
+                    withMaskPointer(mask) { m in
+                        let wp = w.baseAddress!, gp = g.baseAddress!
+                        if mu == 0 {
+                            splitRange(w.count) { Kernels.sgd(wp, gp, m, lr: lr, wd: wd, $0) }
+                        } else {
+                            velocity[k].withUnsafeMutableBufferPointer { v in
+                                let vp = v.baseAddress!
+                                splitRange(w.count) { Kernels.sgdMomentum(wp, vp, gp, m, lr: lr, mu: mu, wd: wd, $0) }
                             }
                         }
                     }
                 }
             }
         }
-        for l in net.linears { l.applyMask() }
     }
+}
+
+/// The mask's values, or nil for a dense tensor.
+@inline(__always)
+func withMaskPointer<R>(_ mask: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let mask else { return body(nil) }
+    return mask.data.withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
 /// Adam (Kingma & Ba) with bias correction and optional L2 weight decay (added to the
@@ -56,7 +63,7 @@ public final class Adam: Optimizer {
     }
 
     public func step(_ net: Network) {
-        let params = net.linears.flatMap { [($0.weight, $0.weightGrad), ($0.bias, $0.biasGrad)] }
+        let params = net.linears.flatMap { l in [(l.weight, l.weightGrad, l.mask), (l.bias, l.biasGrad, nil)] }
         if m.count != params.count {
             m = params.map { [Float](repeating: 0, count: $0.0.count) }
             v = m
@@ -64,23 +71,21 @@ public final class Adam: Optimizer {
         t += 1
         let c1 = 1 - powf(beta1, Float(t)), c2 = 1 - powf(beta2, Float(t))
         let lr = lr, b1 = beta1, b2 = beta2, eps = eps, wd = weightDecay
-        for (k, (p, g)) in params.enumerated() {
-            let n = p.count
+        for (k, (p, g, mask)) in params.enumerated() {
             p.data.withUnsafeMutableBufferPointer { w in
                 g.data.withUnsafeBufferPointer { g in
-                    m[k].withUnsafeMutableBufferPointer { m in
+                    m[k].withUnsafeMutableBufferPointer { m1 in
                         v[k].withUnsafeMutableBufferPointer { v in
-                            for i in 0..<n {
-                                let gi = g[i] + wd * w[i]
-                                m[i] = b1 * m[i] + (1 - b1) * gi
-                                v[i] = b2 * v[i] + (1 - b2) * gi * gi
-                                w[i] -= lr * (m[i] / c1) / ((v[i] / c2).squareRoot() + eps)
+                            withMaskPointer(mask) { mk in
+                                let wp = w.baseAddress!, gp = g.baseAddress!, mp = m1.baseAddress!, vp = v.baseAddress!
+                                splitRange(w.count) {
+                                    Kernels.adam(wp, mp, vp, gp, mk, s1: lr / c1, inv2: 1 / c2, b1: b1, b2: b2, eps: eps, wd: wd, $0)
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        for l in net.linears { l.applyMask() }
     }
 }

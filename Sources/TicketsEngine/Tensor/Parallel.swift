@@ -55,6 +55,7 @@ public final class TwoWay: @unchecked Sendable {
     }
 
     private func helperLoop() {
+        tickets_flush_denormals()
         var seen = 0
         while true {
             var spins = 0
@@ -73,6 +74,14 @@ public final class TwoWay: @unchecked Sendable {
             finished.store(seen, ordering: .releasing)
         }
     }
+}
+
+/// Runs body over 0..<n in two halves on both cores when n is large, else at once here.
+/// Elementwise passes over a big layer's weights (the optimizer step) use it.
+func splitRange(_ n: Int, minimum: Int = 1 << 16, _ body: (Range<Int>) -> Void) {
+    if n < minimum { body(0..<n); return }
+    let mid = (n / 2 + 15) & ~15
+    TwoWay.shared.run { i in body(i == 0 ? 0..<mid : mid..<n) }
 }
 
 @inline(__always) private func spinHint() { tickets_cpu_relax() }

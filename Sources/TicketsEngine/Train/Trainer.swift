@@ -62,6 +62,11 @@ public enum Trainer {
         var history: [EpochRecord] = []
         var stepsLeft = cfg.steps ?? Int.max
         setBLASThreads(1)
+        flushDenormals()
+        // Plain SGD is fused into the backward pass (see Linear.fusedSGDRate).
+        let fused: Float? = cfg.method == .sgd && cfg.momentum == 0 && cfg.weightDecay == 0 ? Float(cfg.lr) : nil
+        for l in net.linears { l.fusedSGDRate = fused }
+        defer { for l in net.linears { l.fusedSGDRate = nil } }
 
         for epoch in 1...max(cfg.epochs, 1) where stepsLeft > 0 {
             let start = DispatchTime.now().uptimeNanoseconds
@@ -88,7 +93,7 @@ public enum Trainer {
                     throw EngineError("the loss became \(l.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(s + 1); try a smaller learning rate (lr=\(cfg.lr))")
                 }
                 net.backward(dlogits.ptr, batch: b)
-                opt.step(net)
+                if fused == nil { opt.step(net) }
                 net.step += 1
                 lossSum += l; correct += c; seen += b; stepsDone += 1; stepsLeft -= 1
                 if let progress, (s + 1) % 50 == 0 || s + 1 == stepsPerEpoch {

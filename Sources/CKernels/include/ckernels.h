@@ -1,0 +1,11 @@
+// Elementwise kernels that Swift cannot vectorise on Linux: Float.squareRoot()
+// lowers to a call of libm's sqrtf (for errno), which blocks vectorisation. Here clang
+// compiles the loop with -fno-math-errno and AVX2 into vsqrtps.
+#include <stddef.h>
+
+// Adam on indices [lo, hi): gi = g⊙m + wd·w; m1 ← b1·m1 + (1−b1)·gi;
+// v ← b2·v + (1−b2)·gi²; w ← (w − s1·m1 / (sqrt(v·inv2) + eps)) ⊙ m.
+// mask may be NULL (all ones). s1 = lr/(1−b1^t), inv2 = 1/(1−b2^t).
+void tickets_adam(float *w, float *m1, float *v, const float *g, const float *mask,
+                  float s1, float inv2, float b1, float b2, float eps, float wd,
+                  size_t lo, size_t hi);
