@@ -177,7 +177,8 @@ public final class Interpreter: BuiltinContext {
         }
     }
 
-    func endProgressLine() {
+    /// Ends a redrawn progress line, so what follows starts on a line of its own.
+    public func endProgressLine() {
         if progressOpen { progressOutput("\n"); progressOpen = false }
     }
 

@@ -4,8 +4,15 @@ import Foundation
 /// otherwise (and a scripted list in tests).
 public protocol LineReader: AnyObject {
     /// The next line without its newline, or nil at the end of input (Ctrl-D).
+    /// `LineInterrupted.marker` means Ctrl-C was pressed at the prompt.
     func readLine(prompt: String) -> String?
     func addHistory(_ entry: String)
+}
+
+/// What a reader returns when Ctrl-C ends the line being typed: the REPL drops the
+/// unfinished entry and prompts again.
+public enum LineInterrupted {
+    public static let marker = "\u{03}"
 }
 
 /// Lines from standard input, with the prompt printed as plain text (tks -i on a pipe),

@@ -21,8 +21,9 @@ public final class REPL {
         out(REPL.banner)
         var buffer = ""
         while true {
-            Interrupt.clear()
             guard let line = reader.readLine(prompt: buffer.isEmpty ? "tks> " : "...> ") else { return }
+            if line == LineInterrupted.marker { buffer = ""; continue }
+            Interrupt.clear()   // a Ctrl-C while typing must not stop the entry
             if buffer.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
                 reader.addHistory(line)
                 if !command(line.trimmingCharacters(in: .whitespaces)) { return }
@@ -41,8 +42,10 @@ public final class REPL {
         do {
             if let v = try interp.evalEntry(source, file: "<repl>") { out(v.repr) }
         } catch let e as TicketsError {
+            interp.endProgressLine()
             err(e.render(color: color))
         } catch {
+            interp.endProgressLine()
             err(TicketsError(wrapping: error).render(color: color))
         }
     }

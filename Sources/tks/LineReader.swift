@@ -1,5 +1,6 @@
 @preconcurrency import CEditLine
 @preconcurrency import Foundation
+import TicketsEngine
 import TicketsLang
 
 /// libedit: line editing and a history file kept across sessions.
@@ -13,7 +14,11 @@ final class EditLineReader: LineReader {
     }
 
     func readLine(prompt: String) -> String? {
-        guard let p = readline(prompt) else { return nil }
+        guard let p = readline(prompt) else {
+            // libedit gives up the line on Ctrl-C; that is not the end of input.
+            if Interrupt.requested { Interrupt.clear(); print(""); return LineInterrupted.marker }
+            return nil
+        }
         defer { free(p) }
         return String(cString: p)
     }

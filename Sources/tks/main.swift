@@ -39,6 +39,7 @@ func runScript(_ source: String, file: String) -> Never {
         exit(0)
     } catch let e as TicketsError {
         fflush(stdout)
+        interp.endProgressLine()
         fail(e.render(color: color), code: e.exitCode)
     } catch {
         fail(TicketsError(wrapping: error).render(color: color), code: 70)

@@ -28,6 +28,12 @@ struct REPLTests {
         #expect(err[1].contains("unknown name 'nope'") && err[1].contains("    nope\n    ^"))
     }
 
+    @Test func ctrlCAtThePromptDropsTheUnfinishedEntry() throws {
+        let (out, err, reader) = try session(["for i in 1..3", LineInterrupted.marker, "7"])
+        #expect(err.isEmpty && out == [REPL.banner, "7"])
+        #expect(reader.prompts == ["tks> ", "...> ", "tks> ", "tks> "])
+    }
+
     @Test func commands() throws {
         let (out, err, reader) = try session([":help", ":ast 1 + 2", ":tokens x", ":time y = 1", ":bogus", ":quit", "never"])
         #expect(out[1].contains(":time <code>"))
