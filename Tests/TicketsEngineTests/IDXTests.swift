@@ -65,6 +65,8 @@ struct IDXTests {
         #expect(message([0, 0, 8, 3, 0, 0]).contains("truncated IDX header"))
         #expect(message(IDX.encodeUInt8(shape: [4, 2], values: [1, 2, 3])).contains("truncated"))
         #expect(message(IDX.encodeUInt8(shape: [1], values: [1, 2])).contains("unexpected bytes"))
+        // Dimensions whose product overflows are refused before anything is allocated.
+        #expect(message([0, 0, 8, 4] + [UInt8](repeating: 0xFF, count: 16)).contains("too large"))
     }
 
     @Test func truncatedAndCorruptGzipAreErrors() throws {

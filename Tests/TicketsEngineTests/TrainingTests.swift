@@ -98,6 +98,13 @@ struct TrainingTests {
         #expect(throws: EngineError.self) { try Trainer.train(net, on: data, cfg) }
     }
 
+    @Test func anEmptyDataSetIsAnError() throws {
+        let empty = Dataset(name: "empty", source: "memory", trainX: Tensor(zeros: [0, 4]), trainY: [],
+                            testX: Tensor(zeros: [0, 4]), testY: [], classes: 2)
+        #expect(throws: EngineError.self) { try Trainer.train(try Network.mlp([4, 2]), on: empty, TrainConfig()) }
+        #expect(Trainer.evaluate(try Network.mlp([4, 2]), on: empty) == (0, 0))
+    }
+
     @Test func shapeMismatchIsAnError() throws {
         let net = try Network.mlp([5, 3], seed: 0)
         #expect(throws: EngineError.self) { try Trainer.train(net, on: Self.toyData(), TrainConfig()) }

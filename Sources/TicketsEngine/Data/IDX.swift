@@ -50,8 +50,9 @@ public enum IDX {
             let o = 4 + 4 * d
             let n = Int(b[o]) << 24 | Int(b[o + 1]) << 16 | Int(b[o + 2]) << 8 | Int(b[o + 3])
             shape.append(n)
-            count = count.multipliedReportingOverflow(by: n).partialValue
-            guard count <= 1 << 34 else { throw EngineError.io("\(name): IDX dimensions \(shape) are too large") }
+            let (product, overflow) = count.multipliedReportingOverflow(by: n)
+            count = product
+            guard !overflow, count <= 1 << 34 else { throw EngineError.io("\(name): IDX dimensions \(shape) are too large") }
         }
         let expected = header + count * width
         guard b.count >= expected else {

@@ -55,6 +55,7 @@ public enum Trainer {
             ? SGD(lr: Float(cfg.lr), momentum: Float(cfg.momentum), weightDecay: Float(cfg.weightDecay))
             : Adam(lr: Float(cfg.lr), weightDecay: Float(cfg.weightDecay))
         let n = data.trainX.rows, d = data.features, classes = net.outputSize
+        guard n > 0 else { throw EngineError("the data set has no training examples") }
         let batch = min(cfg.batch, n)
         let stepsPerEpoch = (n + batch - 1) / batch
         let xb = Buffer(batch * d), dlogits = Buffer(batch * classes)

@@ -161,9 +161,9 @@ func mathBuiltins() -> [Builtin] {
         }
     }
     return [
-        unary("abs", "The absolute value.", { Swift.abs($0) }),
+        unary("abs", "The absolute value of a number: abs(-2) is 2.", { Swift.abs($0) }),
         unary("sqrt", "The square root (nan for negative numbers).", { $0.squareRoot() }),
-        unary("exp", "e to the power x.", { Foundation.exp($0) }),
+        unary("exp", "e (2.71828...) to the power x: exp(0) is 1.", { Foundation.exp($0) }),
         unary("log", "The natural logarithm (-inf at 0, nan below).", { Foundation.log($0) }),
         unary("floor", "The largest whole number ≤ x.", { $0.rounded(.down) }),
         unary("ceil", "The smallest whole number ≥ x.", { $0.rounded(.up) }),
