@@ -43,21 +43,21 @@ struct GradientTests {
 
         let w = net.linears.map { $0.weight.data.map(Double.init) }
         let b = net.linears.map { $0.bias.data.map(Double.init) }
-        let eps = 1e-6
+        // Central difference of the Float64 loss in parameter k of layer li (of W or of b).
+        func numeric(_ li: Int, _ k: Int, bias: Bool) -> Double {
+            let eps = 1e-6
+            var plus = bias ? b : w, minus = plus
+            plus[li][k] += eps; minus[li][k] -= eps
+            let lp = bias ? Self.lossDouble(net, w: w, b: plus, x: x, y: y, batch: batch) : Self.lossDouble(net, w: plus, b: b, x: x, y: y, batch: batch)
+            let lm = bias ? Self.lossDouble(net, w: w, b: minus, x: x, y: y, batch: batch) : Self.lossDouble(net, w: minus, b: b, x: x, y: y, batch: batch)
+            return (lp - lm) / (2 * eps)
+        }
         for (li, l) in net.linears.enumerated() {
-            for k in 0..<l.weight.count {
-                var wp = w, wm = w
-                wp[li][k] += eps; wm[li][k] -= eps
-                let num = (Self.lossDouble(net, w: wp, b: b, x: x, y: y, batch: batch)
-                           - Self.lossDouble(net, w: wm, b: b, x: x, y: y, batch: batch)) / (2 * eps)
-                #expect(abs(num - Double(l.weightGrad.data[k])) < 1e-4 + 1e-3 * abs(num), "\(l.name) W[\(k)]: \(num) vs \(l.weightGrad.data[k])")
-            }
-            for k in 0..<l.bias.count {
-                var bp = b, bm = b
-                bp[li][k] += eps; bm[li][k] -= eps
-                let num = (Self.lossDouble(net, w: w, b: bp, x: x, y: y, batch: batch)
-                           - Self.lossDouble(net, w: w, b: bm, x: x, y: y, batch: batch)) / (2 * eps)
-                #expect(abs(num - Double(l.biasGrad.data[k])) < 1e-4 + 1e-3 * abs(num), "\(l.name) b[\(k)]")
+            for (grad, bias) in [(l.weightGrad, false), (l.biasGrad, true)] {
+                for k in 0..<grad.count {
+                    let num = numeric(li, k, bias: bias)
+                    #expect(abs(num - Double(grad.data[k])) < 1e-4 + 1e-3 * abs(num), "\(l.name) \(bias ? "b" : "W")[\(k)]: \(num) vs \(grad.data[k])")
+                }
             }
         }
     }
