@@ -4,8 +4,7 @@ import TicketsEngine
 extension Interpreter {
     // MARK: statements
 
-    @discardableResult
-    func exec(_ s: Stmt, _ env: Environment) throws -> Flow {
+    func exec(_ s: Stmt, _ env: Environment) throws {
         switch s {
         case .expr(let e):
             _ = try eval(e, env)
@@ -19,7 +18,7 @@ extension Interpreter {
         case .ifElse(let branches, let otherwise, _):
             for (cond, body) in branches where try eval(cond, env).isTruthy {
                 try execBlock(body, env)
-                return .normal
+                return
             }
             if let otherwise { try execBlock(otherwise, env) }
         case .whileLoop(let cond, let body, let loc):
@@ -52,7 +51,6 @@ extension Interpreter {
         case .continueStmt(let loc):
             throw ControlFlow(kind: .continueLoop, loc: loc)
         }
-        return .normal
     }
 
     func execBlock(_ body: [Stmt], _ env: Environment) throws {

@@ -80,7 +80,7 @@ public final class Interpreter: BuiltinContext {
     public func run(_ source: String, file: String) throws {
         let program = try parse(source, file: file)
         try located {
-            for s in program { _ = try execTop(s) }
+            for s in program { try execTop(s) }
         }
     }
 
@@ -97,7 +97,7 @@ public final class Interpreter: BuiltinContext {
                     try startStatement(s)
                     last = try eval(e, globals)
                 } else {
-                    _ = try execTop(s)
+                    try execTop(s)
                 }
             }
         }
@@ -111,7 +111,7 @@ public final class Interpreter: BuiltinContext {
     public func runContinuing(_ source: String, file: String, report: (TicketsError) -> Void) throws {
         let program = try parse(source, file: file)
         for s in program {
-            do { try located { _ = try execTop(s) } } catch let e as TicketsError { report(e) }
+            do { try located { try execTop(s) } } catch let e as TicketsError { report(e) }
         }
     }
 
@@ -146,9 +146,9 @@ public final class Interpreter: BuiltinContext {
         }
     }
 
-    func execTop(_ s: Stmt) throws -> Flow {
+    func execTop(_ s: Stmt) throws {
         try startStatement(s)
-        return try exec(s, globals)
+        try exec(s, globals)
     }
 
     func startStatement(_ s: Stmt) throws {
@@ -199,11 +199,9 @@ public final class Interpreter: BuiltinContext {
     }
 }
 
-/// How a statement ended. `break`, `continue` and `return` unwind as errors so a
-/// deep block can leave at once; they never escape a loop or a call.
-enum Flow { case normal }
-
-struct ControlFlow: Error {
+/// `break`, `continue` and `return` unwind as errors so a deep block can leave at
+/// once; loops and calls catch them, and none escapes to the user.
+struct ControlFlow: Error, @unchecked Sendable {   // never leaves the interpreter's thread
     enum Kind { case breakLoop, continueLoop, returnValue(Value) }
     let kind: Kind
     let loc: SourceLoc

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Turns source text into tokens. Newlines are tokens (they end statements) except
 /// inside (), [] and {}. A string with `{expr}` keeps the expression's source for the
 /// parser, with its position, so errors inside it point at the right column.
@@ -155,5 +157,3 @@ public struct Lexer {
         return parts
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Recursive-descent parser: tokens → statements. A parse that runs out of input where
 /// more is needed (an open block, bracket or string) throws an `.incomplete` error, so
 /// the REPL can ask for the next line instead of reporting it.
@@ -307,8 +309,7 @@ public struct Parser {
         var e = try primary()
         while true {
             if isOp("(") {
-                let t = advance()
-                _ = t
+                _ = advance()
                 e = .call(e, try arguments(), e.loc)
             } else if isOp(".") {
                 _ = advance()
@@ -417,5 +418,3 @@ public struct Parser {
         }
     }
 }
-
-import Foundation

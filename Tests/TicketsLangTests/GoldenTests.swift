@@ -69,7 +69,7 @@ struct GoldenTests {
     }
 
     @Test func goldenScripts() throws {
-        FileManager.default.changeCurrentDirectoryPath(Self.root.path)
+        _ = FileManager.default.changeCurrentDirectoryPath(Self.root.path)
         #expect(Self.files.count > 10)
         var failures: [String] = []
         for f in Self.files {
