@@ -40,8 +40,9 @@ func ioBuiltins() -> [Builtin] {
             return .null
         },
         Builtin("progress", params: ["text", "done"], signature: "progress(text, done=false)",
-                doc: "Shows a status line on the terminal, redrawn in place until done=true (on standard error, so it never mixes into results).") { a in
-            a.ctx.progress(try a.string("text"), redraw: true, done: try a.bool("done", default: false))
+                doc: "Shows a status line on standard error (so it never mixes into results): on a terminal redrawn in place until done=true, elsewhere (a log, a pipe) one plain line per call.") { a in
+            let text = try a.string("text"), done = try a.bool("done", default: false)
+            a.ctx.progress(text, redraw: a.ctx.isTerminal, done: done || !a.ctx.isTerminal)
             return .null
         },
         Builtin("time", params: [], doc: "Seconds since an arbitrary start, for measuring: t = time(); ...; print(time() - t).") { _ in
