@@ -50,7 +50,7 @@ fn imp(net, data, levels=10, rate=0.2, rates={}, epochs=5, lr=0.1, batch=60, rew
       row[name] = d[name]
     end
     t.add(row)
-    progress("level {level}/{levels}  {pct(d.total)} kept  acc {round(r.acc, 4)}", done=level == levels)
+    progress("level {level}/{levels}  {pct(d.total)} kept  acc {fmt(r.acc)}", done=level == levels)
   end
   return t
 end
