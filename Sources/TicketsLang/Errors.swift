@@ -65,8 +65,15 @@ public struct TicketsError: Error, Sendable, CustomStringConvertible {
         if let loc { out += "\(bold)\(loc):\(reset) " }
         out += "\(red)error:\(reset) \(message)"
         if let loc, let line = sourceLine, loc.col >= 1 {
-            let shown = line.replacingOccurrences(of: "\t", with: " ")
-            out += "\n    \(shown)\n    " + String(repeating: " ", count: loc.col - 1) + "\(red)^\(reset)"
+            // A long line shows as a window around the column.
+            var chars = Array(line.replacingOccurrences(of: "\t", with: " "))
+            var col = min(loc.col, chars.count + 1)
+            if chars.count > 100 {
+                let lo = max(0, col - 1 - 50), hi = min(chars.count, lo + 100)
+                chars = (lo > 0 ? Array("...") : []) + Array(chars[lo..<hi]) + (hi < chars.count ? Array("...") : [])
+                col = col - lo + (lo > 0 ? 3 : 0)
+            }
+            out += "\n    \(String(chars))\n    " + String(repeating: " ", count: col - 1) + "\(red)^\(reset)"
         }
         for (i, t) in trace.enumerated() {
             if i == 4 && elided > 0 { out += "\n  ... \(elided) more calls" }

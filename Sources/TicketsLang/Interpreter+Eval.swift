@@ -43,6 +43,9 @@ extension Interpreter {
                 }
             }
         case .function(let decl):
+            if env === globals, let kind = protectedKind(decl.name) {
+                throw TicketsError(.runtime, "'\(decl.name)' is a \(kind) and cannot be redefined; choose another name", at: decl.loc)
+            }
             env.vars[decl.name] = .function(Closure(decl: decl, env: env))
         case .returnStmt(let e, let loc):
             throw ControlFlow(kind: .returnValue(try e.map { try eval($0, env) } ?? .null), loc: loc)
@@ -98,8 +101,8 @@ extension Interpreter {
     func assign(_ target: Expr, _ v: Value, _ env: Environment) throws {
         switch target {
         case .name(let n, let loc):
-            if case .builtin? = globals.vars[n], env === globals {
-                throw TicketsError(.runtime, "'\(n)' is a builtin and cannot be assigned to; choose another name", at: loc)
+            if env === globals, let kind = protectedKind(n) {
+                throw TicketsError(.runtime, "'\(n)' is a \(kind) and cannot be assigned to; choose another name", at: loc)
             }
             env.vars[n] = v
         case .member(let obj, let field, let loc):
@@ -108,17 +111,21 @@ extension Interpreter {
                 throw TicketsError(.runtime, "cannot set field '\(field)' of \(describeBrief(o)); only records have settable fields", at: loc)
             }
             r[field] = v
+            _ = try checkNesting(o, at: loc)
         case .index(let obj, let idx, let loc):
             let o = try eval(obj, env), i = try eval(idx, env)
             switch o {
             case .list(let l):
                 let k = try listIndex(i, count: l.items.count, at: idx.loc)
                 l.items[k] = v
+                l.depth = max(l.depth, v.nesting + 1)
+                _ = try checkNesting(o, at: loc)
             case .record(let r):
                 guard case .string(let key) = i else {
                     throw TicketsError(.runtime, "a record's key must be a string, got \(describeBrief(i))", at: idx.loc)
                 }
                 r[key] = v
+                _ = try checkNesting(o, at: loc)
             default:
                 throw TicketsError(.runtime, "cannot assign into \(describeBrief(o)) by index", at: loc)
             }
@@ -137,8 +144,10 @@ extension Interpreter {
             return .string(try parts.map { try eval($0, env).display }.joined())
         case .bool(let b, _): return .bool(b)
         case .null: return .null
-        case .list(let items, _): return .list(try items.map { try eval($0, env) })
-        case .record(let fields, _): return .record(RecordRef(try fields.map { ($0.0, try eval($0.1, env)) }))
+        case .list(let items, let loc):
+            return try checkNesting(.list(try items.map { try eval($0, env) }), at: loc)
+        case .record(let fields, let loc):
+            return try checkNesting(.record(RecordRef(try fields.map { ($0.0, try eval($0.1, env)) })), at: loc)
         case .name(let n, let loc):
             guard let v = env.lookup(n) else { throw unknownName(n, env, at: loc) }
             return v
@@ -177,6 +186,25 @@ extension Interpreter {
         case .function(let decl):
             return .function(Closure(decl: decl, env: env))
         }
+    }
+
+    /// Strings and lists stop growing at this size, long before memory runs out.
+    static let maxItems = 100_000_000
+
+    func sized(_ s: String, at loc: SourceLoc) throws -> String {
+        guard s.utf8.count <= Interpreter.maxItems else {
+            throw TicketsError(.runtime, "the string would be longer than \(Interpreter.maxItems) characters", at: loc)
+        }
+        return s
+    }
+
+    /// Refuses a value nested deeper than `maxValueNesting` (freeing it would overflow
+    /// the stack).
+    func checkNesting(_ v: Value, at loc: SourceLoc) throws -> Value {
+        guard v.nesting <= maxValueNesting else {
+            throw TicketsError(.runtime, "values may nest at most \(maxValueNesting) deep (lists in lists, records in records)", at: loc)
+        }
+        return v
     }
 
     func unknownName(_ n: String, _ env: Environment, at loc: SourceLoc) -> TicketsError {
@@ -248,6 +276,12 @@ extension Interpreter {
         }
         try checkInterrupt(loc)
         do {
+            // As in Julia, a function without `return` gives the value of its last
+            // statement when that is an expression: `fn (x) x * 2 end`.
+            if case .expr(let last)? = d.body.last {
+                try execBlock(Array(d.body.dropLast()), env)
+                return try eval(last, env)
+            }
             try execBlock(d.body, env)
         } catch let cf as ControlFlow {
             if case .returnValue(let v) = cf.kind { return v }
@@ -325,7 +359,11 @@ extension Interpreter {
             case "-": return .number(x - y)
             case "*": return .number(x * y)
             case "/": return .number(x / y)
-            case "%": return .number(y == 0 ? .nan : x - y * (x / y).rounded(.down))
+            case "%":
+                // Floored, as in Python: the result takes the divisor's sign.
+                if y == 0 || x.isInfinite { return .number(.nan) }
+                if y.isInfinite { return .number(x == 0 || (x < 0) == (y < 0) ? x : y) }
+                return .number(x - y * (x / y).rounded(.down))
             case "^": return .number(Foundation.pow(x, y))
             case "<": return .bool(x < y)
             case "<=": return .bool(x <= y)
@@ -333,10 +371,17 @@ extension Interpreter {
             case ">=": return .bool(x >= y)
             default: break
             }
-        case ("+", .string(let x), _): return .string(x + b.display)
-        case ("+", _, .string(let y)): return .string(a.display + y)
-        case ("+", .list(let x), .list(let y)): return .list(x.items + y.items)
-        case ("*", .string(let s), .number(let n)) where n >= 0 && n == n.rounded() && n < 1e6:
+        case ("+", .string(let x), _): return .string(try sized(x + b.display, at: loc))
+        case ("+", _, .string(let y)): return .string(try sized(a.display + y, at: loc))
+        case ("+", .list(let x), .list(let y)):
+            guard x.items.count + y.items.count <= Interpreter.maxItems else {
+                throw TicketsError(.runtime, "the list would have more than \(Interpreter.maxItems) items", at: loc)
+            }
+            return .list(x.items + y.items)
+        case ("*", .string(let s), .number(let n)):
+            guard n >= 0, n == n.rounded(), n * Double(s.count) <= Double(Interpreter.maxItems) else {
+                throw TicketsError(.runtime, "a string is repeated a whole number of times (≥ 0), up to \(Interpreter.maxItems) characters in all; got \(describeBrief(b))", at: loc)
+            }
             return .string(String(repeating: s, count: Int(n)))
         case (_, .string(let x), .string(let y)):
             switch op {

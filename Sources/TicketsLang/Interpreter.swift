@@ -69,6 +69,22 @@ public final class Interpreter: BuiltinContext {
         if loadStdlib {
             for (name, text) in stdlibSources { try run(text, file: name) }
         }
+        // The standard library calls these by name: they stay what they are.
+        protectedNames = Set(globals.vars.keys)
+    }
+
+    /// Names of builtins and of the standard library's globals.
+    var protectedNames: Set<String> = []
+
+    /// "builtin" or "library function" (or "library name") when `name` may not be
+    /// rebound at top level; nil when it may.
+    func protectedKind(_ name: String) -> String? {
+        guard protectedNames.contains(name), let v = globals.vars[name] else { return nil }
+        switch v {
+        case .builtin: return "builtin"
+        case .function: return "library function"
+        default: return "library name"
+        }
     }
 
     /// Defines (or replaces) a global.
@@ -123,7 +139,7 @@ public final class Interpreter: BuiltinContext {
     }
 
     func parse(_ source: String, file: String) throws -> [Stmt] {
-        sources[file] = source.components(separatedBy: "\n")
+        sources[file] = source.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
         do { return try Parser.parse(source, file: file) } catch var e as TicketsError {
             fill(&e)
             throw e

@@ -12,7 +12,9 @@ public struct Lexer {
     var depth = 0   // open brackets
 
     public init(_ source: String, file: String, line: Int = 1, col: Int = 1) {
-        chars = Array(source); self.file = file; self.line = line; self.col = col
+        // Windows line ends: Swift sees "\r\n" as one Character, which is no newline.
+        chars = Array(source.replacingOccurrences(of: "\r\n", with: "\n"))
+        self.file = file; self.line = line; self.col = col
     }
 
     public static func tokenize(_ source: String, file: String, line: Int = 1, col: Int = 1) throws -> [Token] {

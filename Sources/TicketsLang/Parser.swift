@@ -10,13 +10,16 @@ public struct Parser {
     /// exhaust the stack of the parser or of the evaluator.
     var nesting = 0
     static let maxNesting = 100
+    /// Functions and loops around the current statement, so `return` outside a
+    /// function and `break` outside a loop are syntax errors.
+    var fnDepth = 0, loopDepth = 0
     let file: String
     let sourceLines: [Substring]
 
     public init(_ source: String, file: String, line: Int = 1, col: Int = 1) throws {
         tokens = try Lexer.tokenize(source, file: file, line: line, col: col)
         self.file = file
-        sourceLines = source.split(separator: "\n", omittingEmptySubsequences: false)
+        sourceLines = source.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false)
     }
 
     /// Parses a whole program.
@@ -128,6 +131,8 @@ public struct Parser {
             case "while":
                 _ = advance()
                 let cond = try expression()
+                loopDepth += 1
+                defer { loopDepth -= 1 }
                 let b = try body(of: "while", at: t)
                 _ = advance()   // end
                 return .whileLoop(cond, b, loc(t))
@@ -137,20 +142,25 @@ public struct Parser {
                 guard isKeyword("in") else { throw unexpected(peek, "expected 'in' after 'for \(name)'") }
                 _ = advance()
                 let iter = try expression()
+                loopDepth += 1
+                defer { loopDepth -= 1 }
                 let b = try body(of: "for", at: t)
                 _ = advance()
                 return .forLoop(name, iter, b, loc(t))
             case "fn":
                 if case .name = tokens[p + 1].kind { return .function(try function()) }
             case "return":
+                guard fnDepth > 0 else { throw TicketsError(.syntax, "'return' outside of a function", at: loc(t)) }
                 _ = advance()
                 if case .newline = peek.kind { return .returnStmt(nil, loc(t)) }
                 if atEOF || isOp(";") || isKeyword("end") || isKeyword("else") || isKeyword("elif") {
                     return .returnStmt(nil, loc(t))
                 }
                 return .returnStmt(try expression(), loc(t))
-            case "break": _ = advance(); return .breakStmt(loc(t))
-            case "continue": _ = advance(); return .continueStmt(loc(t))
+            case "break", "continue":
+                guard loopDepth > 0 else { throw TicketsError(.syntax, "'\(k)' outside of a loop", at: loc(t)) }
+                _ = advance()
+                return k == "break" ? .breakStmt(loc(t)) : .continueStmt(loc(t))
             default: break
             }
         }
@@ -208,6 +218,9 @@ public struct Parser {
             if !isOp(")") { _ = try expectOp(",", "between parameters") }
         }
         _ = advance()
+        let outerLoops = loopDepth
+        fnDepth += 1; loopDepth = 0
+        defer { fnDepth -= 1; loopDepth = outerLoops }
         let b = try body(of: "fn", at: start)
         _ = advance()
         return FunctionDecl(name: name, params: params, body: b, doc: docComment(above: start.line), loc: loc(start))
@@ -234,15 +247,22 @@ public struct Parser {
         return try orExpr()
     }
 
+    // A chain `a + b + c ...` builds a tree as deep as it is long, and evaluating it
+    // recurses that deep: each link counts against the nesting limit (`chain`).
+
     mutating func orExpr() throws -> Expr {
+        let saved = nesting
+        defer { nesting = saved }
         var e = try andExpr()
-        while isKeyword("or") { let t = advance(); e = .logical("or", e, try andExpr(), loc(t)) }
+        while isKeyword("or") { try enter(); let t = advance(); e = .logical("or", e, try andExpr(), loc(t)) }
         return e
     }
 
     mutating func andExpr() throws -> Expr {
+        let saved = nesting
+        defer { nesting = saved }
         var e = try notExpr()
-        while isKeyword("and") { let t = advance(); e = .logical("and", e, try notExpr(), loc(t)) }
+        while isKeyword("and") { try enter(); let t = advance(); e = .logical("and", e, try notExpr(), loc(t)) }
         return e
     }
 
@@ -257,8 +277,11 @@ public struct Parser {
     }
 
     mutating func comparison() throws -> Expr {
+        let saved = nesting
+        defer { nesting = saved }
         var e = try rangeExpr()
         while case .op(let op) = peek.kind, ["==", "!=", "<", "<=", ">", ">="].contains(op) {
+            try enter()
             let t = advance()
             e = .binary(op, e, try rangeExpr(), loc(t))
         }
@@ -272,8 +295,11 @@ public struct Parser {
     }
 
     mutating func additive() throws -> Expr {
+        let saved = nesting
+        defer { nesting = saved }
         var e = try multiplicative()
         while case .op(let op) = peek.kind, op == "+" || op == "-" {
+            try enter()
             let t = advance()
             e = .binary(op, e, try multiplicative(), loc(t))
         }
@@ -281,8 +307,11 @@ public struct Parser {
     }
 
     mutating func multiplicative() throws -> Expr {
+        let saved = nesting
+        defer { nesting = saved }
         var e = try unary()
         while case .op(let op) = peek.kind, op == "*" || op == "/" || op == "%" {
+            try enter()
             let t = advance()
             e = .binary(op, e, try unary(), loc(t))
         }
@@ -301,13 +330,21 @@ public struct Parser {
 
     mutating func power() throws -> Expr {
         let base = try postfix()
-        if isOp("^") { let t = advance(); return .binary("^", base, try unary(), loc(t)) }
+        if isOp("^") {
+            try enter()
+            defer { nesting -= 1 }
+            let t = advance()
+            return .binary("^", base, try unary(), loc(t))
+        }
         return base
     }
 
     mutating func postfix() throws -> Expr {
+        let saved = nesting
+        defer { nesting = saved }
         var e = try primary()
         while true {
+            if isOp("(") || isOp(".") || isOp("[") { try enter() }
             if isOp("(") {
                 _ = advance()
                 e = .call(e, try arguments(), e.loc)
@@ -364,6 +401,8 @@ public struct Parser {
                 case .text(let s): return .string(s, l)
                 case .code(let code, let line, let col):
                     var sub = try Parser(code, file: file, line: line, col: col)
+                    sub.nesting = nesting   // an interpolation nests inside this expression
+                    sub.fnDepth = fnDepth; sub.loopDepth = loopDepth
                     let e = try sub.expression()
                     guard sub.atEOF else {
                         throw TicketsError(.syntax, "unexpected \(sub.peek.shown) in string interpolation", at: sub.loc(sub.peek))

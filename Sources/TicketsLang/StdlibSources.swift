@@ -8,11 +8,6 @@ public let stdlibSources: [(name: String, text: String)] = [
 # The builtin `rewind`, under a name imp's `rewind=` argument does not hide.
 _rewind_to = rewind
 
-# A fraction as a percentage with two decimals: 0.8004 -> "80.04%".
-fn pct(x)
-  return fmt(x, "%")
-end
-
 # Iterative magnitude pruning (Frankle & Carbin, ICLR 2019).
 # Level 0 trains the dense net; each further level prunes `rate` of the remaining
 # weights by magnitude (`rates` gives a layer its own rate, as {fc3: 0.1}), resets the
@@ -56,18 +51,11 @@ fn imp(net, data, levels=10, rate=0.2, rates={}, epochs=5, lr=0.1, batch=60, rew
 end
 """#),
     (name: "stdlib/prelude.tks", text: #"""
-# prelude.tks: small helpers every session has. Loaded before the other stdlib files.
+# prelude.tks: small helpers every session has, written in Tickets.
 
-# The mean of a list of numbers.
-fn mean(xs)
-  if len(xs) == 0
-    return nil
-  end
-  total = 0
-  for x in xs
-    total = total + x
-  end
-  return total / len(xs)
+# A fraction as a percentage with two decimals: pct(0.8004) is "80.04%".
+fn pct(x)
+  return fmt(x, "%")
 end
 """#),
 ]

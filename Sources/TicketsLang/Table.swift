@@ -10,6 +10,9 @@ public final class Table: TicketsObject {
     /// numbers with it; otherwise numbers print as `formatNumber` does.
     public var formats: [String: String]
 
+    /// 1 + the nesting of the deepest value in a row (see `maxValueNesting`).
+    public private(set) var depth = 1
+
     public init(columns: [String], formats: [String: String] = [:]) {
         self.columns = columns; self.formats = formats
     }
@@ -18,7 +21,12 @@ public final class Table: TicketsObject {
     public var length: Int? { rows.count }
 
     /// Appends a row; fields not among the columns become new columns (earlier rows get nil).
-    public func add(_ record: RecordRef) {
+    public func add(_ record: RecordRef) throws {
+        let d = record.fields.map { $0.1.nesting }.max() ?? 0
+        guard d < maxValueNesting else {
+            throw TicketsError.runtime("values may nest at most \(maxValueNesting) deep (lists in lists, tables in tables)")
+        }
+        depth = max(depth, d + 1)
         for k in record.keys where !columns.contains(k) {
             columns.append(k)
             for i in rows.indices { rows[i].append(.null) }
@@ -41,11 +49,11 @@ public final class Table: TicketsObject {
         case "last": return rows.isEmpty ? .null : .record(row(rows.count - 1))
         case "add":
             return .builtin(Builtin("add", params: ["row"], signature: "t.add(row)",
-                                    doc: "Appends a record as a row of the table.") { [unowned self] a in
+                                    doc: "Appends a record as a row of the table.") { a in
                 guard case .record(let r) = try a.value("row") else {
                     throw a.fail("row", "must be a record like {level: 1, acc: 0.9}, got \(describeBrief(try a.value("row")))")
                 }
-                self.add(r)
+                try self.add(r)
                 return .null
             })
         default:
@@ -55,7 +63,10 @@ public final class Table: TicketsObject {
 
     public func index(_ i: Value) throws -> Value? {
         guard case .number(let x) = i, x == x.rounded(), abs(x) < 1e15 else {
-            if case .string(let s) = i, let col = column(s) { return .list(col) }
+            if case .string(let s) = i {
+                if let col = column(s) { return .list(col) }
+                throw TicketsError.runtime("the table has no column \(quoteString(s)); it has \(columns.joined(separator: ", "))")
+            }
             throw TicketsError.runtime("a table is indexed by a row number or a column name, got \(describeBrief(i))")
         }
         var k = Int(x)
@@ -66,8 +77,11 @@ public final class Table: TicketsObject {
         return .record(row(k))
     }
 
-    func cell(_ v: Value, column: String) -> String {
-        guard case .number(let x) = v else { return v.display }
+    func cell(_ v: Value, column: String, _ state: ReprState) -> String {
+        guard case .number(let x) = v, x.isFinite else {
+            if case .string(let s) = v { return s }
+            return v.repr(state)
+        }
         switch formats[column] {
         case "%"?: return formatPercent(x)
         case let f? where f.hasPrefix("%"): return String(format: f, x)
@@ -77,8 +91,10 @@ public final class Table: TicketsObject {
 
     /// Aligned columns, right-justified, two spaces apart.
     public func describe() -> String {
-        if columns.isEmpty { return "(empty table)" }
-        let body = rows.map { r in zip(columns, r).map { cell($1, column: $0) } }
+        if columns.isEmpty { return "(a table with no columns and \(rows.count) row\(rows.count == 1 ? "" : "s"))" }
+        let state = ReprState()
+        _ = state.enter(self)
+        let body = rows.map { r in zip(columns, r).map { cell($1, column: $0, state) } }
         let widths = columns.indices.map { c in ([columns[c]] + body.map { $0[c] }).map(\.count).max() ?? 0 }
         func line(_ cells: [String]) -> String {
             zip(cells, widths).map { String(repeating: " ", count: $1 - $0.count) + $0 }.joined(separator: "  ")
@@ -93,7 +109,8 @@ public final class Table: TicketsObject {
             case .null: return ""
             case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
             default:
-                let s = v.display
+                let s: String
+                if case .string(let t) = v { s = t } else { s = v.repr(ReprState.inside(self)) }
                 return s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
                     ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
             }

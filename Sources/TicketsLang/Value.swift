@@ -55,26 +55,58 @@ public enum Value {
     }
 
     /// What the REPL shows, and how values look inside lists and records.
-    public var repr: String { repr(depth: 0) }
+    public var repr: String {
+        let state = ReprState()
+        return repr(state)
+    }
 
-    /// Lists and records may contain themselves: past a depth, show an ellipsis.
-    func repr(depth: Int) -> String {
-        if depth > 32 { return "..." }
+    /// Lists and records may contain themselves, or one value many times: a value
+    /// already being printed shows as `[...]`/`{...}`, and past a budget of items the
+    /// rest is elided, so printing always ends.
+    public func repr(_ state: ReprState) -> String {
+        state.budget -= 1
+        if state.budget < 0 { return "..." }
         switch self {
         case .null: return "nil"
         case .bool(let b): return b ? "true" : "false"
         case .number(let x): return formatNumber(x)
         case .string(let s): return quoteString(s)
-        case .list(let l): return "[" + l.items.map { $0.repr(depth: depth + 1) }.joined(separator: ", ") + "]"
+        case .list(let l):
+            guard state.enter(l) else { return "[...]" }
+            defer { state.leave(l) }
+            return "[" + l.items.map { $0.repr(state) }.joined(separator: ", ") + "]"
         case .record(let r):
-            if let style = r.style { return style(r) }
+            guard state.enter(r) else { return "{...}" }
+            defer { state.leave(r) }
+            if let style = r.style { return style(r, state) }
             if r.fields.isEmpty { return "{}" }
-            return "{" + r.fields.map { "\(recordKey($0.0)): \($0.1.repr(depth: depth + 1))" }.joined(separator: ", ") + "}"
+            return "{" + r.fields.map { "\(recordKey($0.0)): \($0.1.repr(state))" }.joined(separator: ", ") + "}"
         case .range(let a, let b): return "\(a)..\(b)"
         case .function(let c): return "<fn \(c.name)>"
         case .builtin(let b): return "<builtin \(b.name)>"
-        case .object(let o): return o.describe()
+        case .object(let o):
+            // Inside a container an object shows briefly; a table may hold itself.
+            if state.depth > 0 { return "<\(o.typeName)>" }
+            guard state.enter(o) else { return "<\(o.typeName)>" }
+            defer { state.leave(o) }
+            return o.describe()
         }
+    }
+}
+
+/// What `repr` carries down a value: the containers being printed, and how many more
+/// items it may print.
+public final class ReprState {
+    var path: Set<ObjectIdentifier> = []
+    var budget = 100_000
+    var depth: Int { path.count }
+    func enter(_ o: AnyObject) -> Bool { path.insert(ObjectIdentifier(o)).inserted }
+    func leave(_ o: AnyObject) { path.remove(ObjectIdentifier(o)) }
+    /// A state for printing the parts of `o`, which is being printed.
+    static func inside(_ o: AnyObject) -> ReprState {
+        let s = ReprState()
+        _ = s.enter(o)
+        return s
     }
 }
 
@@ -82,7 +114,7 @@ public enum Value {
 public func formatNumber(_ x: Double) -> String {
     if x.isNaN { return "nan" }
     if x.isInfinite { return x > 0 ? "inf" : "-inf" }
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+    if x == x.rounded(), abs(x) < 9e18 { return String(Int64(x)) }
     return String(format: "%.6g", x)
 }
 
@@ -109,9 +141,32 @@ func recordKey(_ k: String) -> String {
     return ok ? k : quoteString(k)
 }
 
+/// How deeply lists, records and tables may nest. Freeing a value recurses through
+/// its nesting, so an unbounded chain (`for i in 1..1e6 x = [x] end`) would exhaust
+/// the stack; the interpreter refuses to build one deeper than this.
+public let maxValueNesting = 1000
+
+extension Value {
+    /// 0 for plain values; 1 + the deepest part for lists, records and tables.
+    var nesting: Int {
+        switch self {
+        case .list(let l): return l.depth
+        case .record(let r): return r.depth
+        case .object(let t as Table): return t.depth
+        default: return 0
+        }
+    }
+}
+
 public final class ListRef {
     public var items: [Value]
-    public init(_ items: [Value]) { self.items = items }
+    /// 1 + the nesting of the deepest item when the list was made, raised as items are
+    /// added through the language (see `maxValueNesting`).
+    public var depth: Int
+    public init(_ items: [Value]) {
+        self.items = items
+        depth = 1 + (items.lazy.map(\.nesting).max() ?? 0)
+    }
 }
 
 /// A record keeps its fields in insertion order. A builtin may give it a `style`, the
@@ -119,8 +174,10 @@ public final class ListRef {
 /// is still an ordinary record for reading fields.
 public final class RecordRef {
     public private(set) var fields: [(String, Value)]
-    public var style: ((RecordRef) -> String)?
-    public init(_ fields: [(String, Value)], style: ((RecordRef) -> String)? = nil) {
+    public var style: ((RecordRef, ReprState) -> String)?
+    /// As for lists: 1 + the nesting of the deepest field.
+    public var depth = 1
+    public init(_ fields: [(String, Value)], style: ((RecordRef, ReprState) -> String)? = nil) {
         self.fields = []
         self.style = style
         for (k, v) in fields { self[k] = v }
@@ -128,6 +185,7 @@ public final class RecordRef {
     public subscript(key: String) -> Value? {
         get { fields.first(where: { $0.0 == key })?.1 }
         set {
+            if let newValue { depth = max(depth, newValue.nesting + 1) }
             if let i = fields.firstIndex(where: { $0.0 == key }) {
                 if let newValue { fields[i].1 = newValue } else { fields.remove(at: i) }
             } else if let newValue {
@@ -159,18 +217,40 @@ extension TicketsObject {
 }
 
 /// Structural equality for plain values, identity for references to engine objects
-/// and functions.
-public func valuesEqual(_ a: Value, _ b: Value, depth: Int = 0) -> Bool {
-    if depth > 32 { return false }   // a list that contains itself
+/// and functions. Containers that hold themselves compare equal where their cycles
+/// match; very large or deep comparisons give up with `false` (see `EqualityState`).
+public func valuesEqual(_ a: Value, _ b: Value) -> Bool {
+    let state = EqualityState()
+    return valuesEqual(a, b, state)
+}
+
+final class EqualityState {
+    var path: Set<[ObjectIdentifier]> = []
+    var budget = 1_000_000
+}
+
+func valuesEqual(_ a: Value, _ b: Value, _ state: EqualityState) -> Bool {
+    state.budget -= 1
+    if state.budget < 0 || state.path.count > 2000 { return false }
     switch (a, b) {
     case (.null, .null): return true
     case (.bool(let x), .bool(let y)): return x == y
     case (.number(let x), .number(let y)): return x == y
     case (.string(let x), .string(let y)): return x == y
     case (.list(let x), .list(let y)):
-        return x === y || (x.items.count == y.items.count && zip(x.items, y.items).allSatisfy { valuesEqual($0, $1, depth: depth + 1) })
+        if x === y { return true }
+        guard x.items.count == y.items.count else { return false }
+        let key = [ObjectIdentifier(x), ObjectIdentifier(y)]
+        guard state.path.insert(key).inserted else { return true }   // the same pair again: a matching cycle
+        defer { state.path.remove(key) }
+        return zip(x.items, y.items).allSatisfy { valuesEqual($0, $1, state) }
     case (.record(let x), .record(let y)):
-        return x === y || (x.fields.count == y.fields.count && x.fields.allSatisfy { k, v in y[k].map { valuesEqual(v, $0, depth: depth + 1) } ?? false })
+        if x === y { return true }
+        guard x.fields.count == y.fields.count else { return false }
+        let key = [ObjectIdentifier(x), ObjectIdentifier(y)]
+        guard state.path.insert(key).inserted else { return true }
+        defer { state.path.remove(key) }
+        return x.fields.allSatisfy { k, v in y[k].map { valuesEqual(v, $0, state) } ?? false }
     case (.range(let a1, let b1), .range(let a2, let b2)): return a1 == a2 && b1 == b2
     case (.function(let x), .function(let y)): return x === y
     case (.builtin(let x), .builtin(let y)): return x.name == y.name

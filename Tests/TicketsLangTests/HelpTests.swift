@@ -18,7 +18,7 @@ struct HelpTests {
         try interp.run("help()", file: "t")
         let text = out.joined(separator: "\n")
         #expect(text.contains("Masks and pruning: prune, apply, density, random_mask, shuffle_mask, overlap"))
-        #expect(text.contains("Experiments (stdlib/lth.tks): imp, pct"))
+        #expect(text.contains("Experiments (stdlib/lth.tks): imp"))
         try interp.run("fn mine() end\nhelp()", file: "t")
         #expect(out.joined(separator: "\n").contains("Your functions: mine"))
     }

@@ -12,17 +12,24 @@ extension Args {
         guard case .list(let l) = v else { throw fail(name, "must be a list, got \(describeBrief(v))") }
         return l
     }
-    /// The numbers of a list (or of a range).
-    func numbers(_ name: String) throws -> [Double] {
+    /// The items of a list or of a range (a range of at most 10,000,000 numbers).
+    func items(_ name: String) throws -> [Value] {
         let v = try value(name)
         switch v {
-        case .range(let a, let b): return a <= b ? (a...b).map(Double.init) : []
-        case .list(let l):
-            return try l.items.map {
-                guard case .number(let x) = $0 else { throw fail(name, "must hold only numbers, got \(describeBrief($0))") }
-                return x
-            }
-        default: throw fail(name, "must be a list of numbers, got \(describeBrief(v))")
+        case .list(let l): return l.items
+        case .range(let a, let b):
+            let n = b >= a ? b - a + 1 : 0
+            guard n <= 10_000_000 else { throw fail(name, "is a range of \(n) numbers; the limit here is 10,000,000") }
+            return (0..<n).map { .int(a + $0) }
+        default: throw fail(name, "must be a list or a range, got \(describeBrief(v))")
+        }
+    }
+
+    /// The numbers of a list (or of a range).
+    func numbers(_ name: String) throws -> [Double] {
+        try items(name).map {
+            guard case .number(let x) = $0 else { throw fail(name, "must hold only numbers, got \(describeBrief($0))") }
+            return x
         }
     }
 }
@@ -97,8 +104,12 @@ func collectionBuiltins() -> [Builtin] {
             throw a.fail("x", "has no length: \(describeBrief(v))")
         },
         Builtin("push", params: ["list", "value"], doc: "Appends a value to the end of a list (in place) and returns the list.") { a in
-            let l = try a.list("list")
-            l.items.append(try a.value("value"))
+            let l = try a.list("list"), v = try a.value("value")
+            guard v.nesting < maxValueNesting else {
+                throw a.fail("value", "would nest the list more than \(maxValueNesting) deep")
+            }
+            l.items.append(v)
+            l.depth = max(l.depth, v.nesting + 1)
             return .list(l)
         },
         Builtin("pop", params: ["list"], doc: "Removes and returns the last item of a list.") { a in
@@ -125,21 +136,23 @@ func collectionBuiltins() -> [Builtin] {
             let n = count.isNaN ? 0 : Int(max(count, 0))
             return .list(n <= 0 ? [] : (0..<n).map { .number(lo + Double($0) * step) })
         },
-        Builtin("sort", params: ["list"], doc: "A sorted copy of a list of numbers or of strings.") { a in
-            let l = try a.list("list")
-            if let xs = try? a.numbers("list") { return .list(xs.sorted().map { .number($0) }) }
-            let ss = try l.items.map { v -> String in
+        Builtin("sort", params: ["list"], doc: "A sorted copy of a list of numbers (nan last) or of strings.") { a in
+            let items = try a.items("list")
+            if let xs = try? a.numbers("list") {
+                return .list((xs.filter { !$0.isNaN }.sorted() + xs.filter(\.isNaN)).map { .number($0) })
+            }
+            let ss = try items.map { v -> String in
                 guard case .string(let s) = v else { throw a.fail("list", "must hold only numbers or only strings") }
                 return s
             }
             return .list(ss.sorted().map { .string($0) })
         },
         Builtin("reverse", params: ["list"], doc: "A reversed copy of a list.") { a in
-            .list(Array(try a.list("list").items.reversed()))
+            .list(Array(try a.items("list").reversed()))
         },
         Builtin("join", params: ["list", "sep"], signature: "join(list, sep=\" \")",
                 doc: "The items of a list as text, joined by sep.") { a in
-            .string(try a.list("list").items.map(\.display).joined(separator: try a.string("sep", default: " ")))
+            .string(try a.items("list").map(\.display).joined(separator: try a.string("sep", default: " ")))
         },
     ]
 }
@@ -151,13 +164,20 @@ func mathBuiltins() -> [Builtin] {
     func extreme(_ name: String, _ pick: @escaping (Double, Double) -> Double) -> Builtin {
         Builtin(name, params: ["values"], variadic: true, signature: "\(name)(a, b, ...) or \(name)(list)",
                 doc: "The \(name == "min" ? "smallest" : "largest") of its arguments, or of a list.") { a in
-            var xs: [Double]
-            if a.positional.count == 1, case .list(let l) = a.positional[0] {
-                xs = try l.items.map { guard case .number(let x) = $0 else { throw a.fail("takes numbers, got \(describeBrief($0))") }; return x }
-            } else {
-                xs = try a.positional.map { guard case .number(let x) = $0 else { throw a.fail("takes numbers, got \(describeBrief($0))") }; return x }
+            var items = a.positional
+            if items.count == 1 {
+                switch items[0] {
+                case .list(let l): items = l.items
+                case .range(let lo, let hi) where lo <= hi: return .int(name == "min" ? lo : hi)
+                default: break
+                }
+            }
+            let xs = try items.map { v -> Double in
+                guard case .number(let x) = v else { throw a.fail("takes numbers, got \(describeBrief(v))") }
+                return x
             }
             guard let first = xs.first else { throw a.fail("needs at least one number") }
+            if xs.contains(where: \.isNaN) { return .number(.nan) }
             return .number(xs.dropFirst().reduce(first, pick))
         }
     }
@@ -173,12 +193,17 @@ func mathBuiltins() -> [Builtin] {
             let x = try a.number("x"), d = try a.int("digits", default: 0)
             guard d >= 0, d <= 15 else { throw a.fail("digits", "must be between 0 and 15, got \(d)") }
             let m = Foundation.pow(10.0, Double(d))
-            return .number((x * m).rounded() / m)
+            let r = (x * m).rounded() / m
+            return .number(r.isFinite ? r : x)   // x · 10^d overflows only where x has no fraction left
         },
         extreme("min", Swift.min),
         extreme("max", Swift.max),
-        Builtin("sum", params: ["list"], doc: "The sum of a list of numbers.") { a in
+        Builtin("sum", params: ["list"], doc: "The sum of a list (or a range) of numbers.") { a in
             .number(try a.numbers("list").reduce(0, +))
+        },
+        Builtin("mean", params: ["list"], doc: "The mean of a list (or a range) of numbers; nil for an empty list.") { a in
+            let xs = try a.numbers("list")
+            return xs.isEmpty ? .null : .number(xs.reduce(0, +) / Double(xs.count))
         },
     ]
 }

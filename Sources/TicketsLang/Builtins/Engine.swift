@@ -204,7 +204,7 @@ func trainBuiltins() -> [Builtin] {
                 var row: [(String, Value)] = [("epoch", .int(r.epoch)), ("steps", .int(r.steps)), ("loss", .number(r.loss)),
                                               ("train_acc", .number(r.trainAcc)), ("seconds", .number(r.seconds))]
                 if let acc = r.testAcc, let l = r.testLoss { row += [("acc", .number(acc)), ("test_loss", .number(l))] }
-                t.add(RecordRef(row))
+                try t.add(RecordRef(row))
             }
             return .object(t)
         },
@@ -223,10 +223,10 @@ func trainBuiltins() -> [Builtin] {
                 throw a.fail("the data set has \(data.classes) classes but the net has only \(net.outputSize) outputs")
             }
             let r = Trainer.evaluate(net, on: data, split: split)
-            return .record(RecordRef([("acc", .number(r.acc)), ("loss", .number(r.loss))], style: { rec in
+            return .record(RecordRef([("acc", .number(r.acc)), ("loss", .number(r.loss))], style: { rec, state in
                 "{" + rec.fields.map { k, v in
-                    if case .number(let x) = v { return "\(k): \(String(format: "%.4f", x))" }
-                    return "\(k): \(v.repr)"
+                    if case .number(let x) = v, x.isFinite { return "\(k): \(String(format: "%.4f", x))" }
+                    return "\(k): \(v.repr(state))"
                 }.joined(separator: ", ") + "}"
             }))
         },

@@ -113,13 +113,13 @@ final class DatasetObject: TicketsObject {
 func layerRecord(total: Double, names: [String], values: [Double], extra: [(String, Value)] = [],
                  line: @escaping (Double) -> String, head: @escaping (String) -> String) -> Value {
     let fields = [("total", Value.number(total))] + zip(names, values.map { Value.number($0) }) + extra
-    return .record(RecordRef(fields, style: { r in
+    return .record(RecordRef(fields, style: { r, state in
         let per = names.map { n -> String in
             if case .number(let x)? = r[n] { return "\(n) \(line(x))" }
-            return "\(n) \(r[n]?.repr ?? "nil")"
+            return "\(n) \(r[n]?.repr(state) ?? "nil")"
         }.joined(separator: " · ")
         let t: String
-        if case .number(let x)? = r["total"] { t = line(x) } else { t = r["total"]?.repr ?? "nil" }
+        if case .number(let x)? = r["total"] { t = line(x) } else { t = r["total"]?.repr(state) ?? "nil" }
         return "\(head(t))  (\(per))"
     }))
 }
