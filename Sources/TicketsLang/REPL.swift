@@ -21,7 +21,10 @@ public final class REPL {
         out(REPL.banner)
         var buffer = ""
         while true {
-            guard let line = reader.readLine(prompt: buffer.isEmpty ? "tks> " : "...> ") else { return }
+            guard let line = reader.readLine(prompt: buffer.isEmpty ? "tks> " : "...> ") else {
+                if !buffer.isEmpty { evaluate(buffer) }   // input ended inside a block: say so
+                return
+            }
             if line == LineInterrupted.marker { buffer = ""; continue }
             Interrupt.clear()   // a Ctrl-C while typing must not stop the entry
             if buffer.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
@@ -67,12 +70,14 @@ public final class REPL {
             let t = DispatchTime.now().uptimeNanoseconds
             evaluate(rest)
             out(String(format: "%.3f s", Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9))
-        case ":tokens":
-            do { out(try Lexer.tokenize(rest, file: "<repl>").map(\.description).joined(separator: "  ")) }
-            catch let e as TicketsError { err(e.render(color: color)) } catch {}
-        case ":ast":
-            do { out(try Parser.parse(rest, file: "<repl>").map(\.dump).joined(separator: "\n")) }
-            catch let e as TicketsError { err(e.render(color: color)) } catch {}
+        case ":tokens", ":ast":
+            do {
+                out(name == ":ast" ? try Parser.parse(rest, file: "<repl>").map(\.dump).joined(separator: "\n")
+                                   : try Lexer.tokenize(rest, file: "<repl>").map(\.description).joined(separator: "  "))
+            } catch var e as TicketsError {
+                e.sourceLine = e.loc.map { rest.components(separatedBy: "\n")[max(0, min($0.line - 1, rest.components(separatedBy: "\n").count - 1))] }
+                err(e.render(color: color))
+            } catch {}
         default:
             err("unknown command \(name); :help lists them")
         }

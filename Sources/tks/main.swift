@@ -14,6 +14,13 @@ usage: tks                      the REPL (or run standard input as a script when
        tks --help | --version
 """
 
+/// A k=v setting the script never read is most likely a typo: say so.
+func warnUnusedSettings() {
+    for name in ScriptSettings.values.keys.sorted() where !ScriptSettings.read.contains(name) {
+        FileHandle.standardError.write("tks: warning: the script never reads the setting \(name)=...; check its spelling\n".data(using: .utf8)!)
+    }
+}
+
 func fail(_ message: String, code: Int32) -> Never {
     FileHandle.standardError.write((message + "\n").data(using: .utf8)!)
     exit(code)
@@ -36,10 +43,12 @@ func runScript(_ source: String, file: String) -> Never {
     let interp = makeInterpreter()
     do {
         try interp.run(source, file: file)
+        warnUnusedSettings()
         exit(0)
     } catch let e as TicketsError {
         fflush(stdout)
         interp.endProgressLine()
+        warnUnusedSettings()
         fail(e.render(color: color), code: e.exitCode)
     } catch {
         fail(TicketsError(wrapping: error).render(color: color), code: 70)
@@ -70,9 +79,11 @@ case let file? where !file.hasPrefix("-"):
         }
         ScriptSettings.values[String(kv[..<eq])] = String(kv[kv.index(after: eq)...])
     }
-    guard let data = FileManager.default.contents(atPath: file) else {
-        fail("tks: cannot read \(file): \(FileManager.default.fileExists(atPath: file) ? "permission denied" : "no such file")", code: 74)
-    }
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir) else { fail("tks: cannot read \(file): no such file", code: 74) }
+    guard !isDir.boolValue else { fail("tks: \(file) is a folder, not a script", code: 74) }
+    guard let handle = FileHandle(forReadingAtPath: file) else { fail("tks: cannot read \(file): permission denied", code: 74) }
+    let data = handle.readDataToEndOfFile()
     guard let source = String(data: data, encoding: .utf8) else { fail("tks: \(file) is not UTF-8 text", code: 74) }
     runScript(source, file: file)
 case nil:

@@ -68,5 +68,12 @@ struct CommandLineTests {
         let (s, _, e) = try tks([file, "levels=two"])
         #expect(s == 70 && e.contains("setting: levels=two on the command line must be a number"))
         #expect(try tks([file, "oops"]).0 == 64)
+        let (s2, _, e2) = try tks([file, "levles=2"])
+        #expect(s2 == 0 && e2.contains("never reads the setting levles"))
+        let (s3, _, e3) = try tks([NSTemporaryDirectory()])
+        #expect(s3 == 74 && e3.contains("is a folder"))
+        let crlf = NSTemporaryDirectory() + "tickets-crlf.tks"
+        try "x = 1\r\nprint(x + 1)\r\n".write(toFile: crlf, atomically: true, encoding: .utf8)
+        #expect(try tks([crlf]).1 == "2\n")
     }
 }

@@ -34,6 +34,11 @@ struct REPLTests {
         #expect(reader.prompts == ["tks> ", "...> ", "tks> ", "tks> "])
     }
 
+    @Test func inputEndingInsideABlockIsReported() throws {
+        let (_, err, _) = try session(["x = 1", "for i in 1..3"])
+        #expect(err.count == 1 && err[0].contains("this 'for' has no matching 'end'"))
+    }
+
     @Test func commands() throws {
         let (out, err, reader) = try session([":help", ":ast 1 + 2", ":tokens x", ":time y = 1", ":bogus", ":quit", "never"])
         #expect(out[1].contains(":time <code>"))

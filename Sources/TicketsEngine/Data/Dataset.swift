@@ -25,9 +25,10 @@ public final class Dataset {
     /// Pixels are scaled from 0...255 to [0, 1].
     public static func loadIDX(folder: String, name: String) throws -> Dataset {
         var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue else {
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) else {
             throw EngineError.io("\(folder): no such folder")
         }
+        guard isDir.boolValue else { throw EngineError.io("\(folder) is a file; give the folder that holds the IDX files") }
         func file(_ stem: String) throws -> String {
             for candidate in [stem + ".gz", stem] {
                 let p = (folder as NSString).appendingPathComponent(candidate)
@@ -49,6 +50,7 @@ public final class Dataset {
 
         func images(_ a: IDXArray, _ path: String) throws -> Tensor {
             guard a.shape.count >= 2 else { throw EngineError.io("\(path): expected images (N×H×W), got shape \(a.shape)") }
+            guard a.shape[0] > 0 else { throw EngineError.io("\(path): the file holds no images") }
             return Tensor(shape: [a.shape[0], a.shape.dropFirst().reduce(1, *)], data: a.values)
         }
         func labels(_ a: IDXArray, _ path: String, rows: Int) throws -> [Int32] {

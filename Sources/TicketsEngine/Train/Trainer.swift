@@ -91,7 +91,10 @@ public enum Trainer {
                     softmaxCrossEntropy(logits: logits, labels: $0.baseAddress!, batch: b, classes: classes, grad: dlogits.ptr)
                 }
                 guard l.isFinite else {
-                    throw EngineError("the loss became \(l.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(s + 1); try a smaller learning rate (lr=\(cfg.lr))")
+                    if epoch == 1 && s == 0 {
+                        throw EngineError("the loss is \(l.isNaN ? "NaN" : "infinite") at the very first step: the net's weights are already broken (did an earlier run diverge?); rewind or reinit the net first")
+                    }
+                    throw EngineError("the loss became \(l.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(s + 1): training diverged (lr=\(cfg.lr)\(cfg.weightDecay > 0 ? ", weight_decay=\(cfg.weightDecay)" : "")); rewind or reinit the net and try a smaller learning rate")
                 }
                 net.backward(dlogits.ptr, batch: b)
                 if fused == nil { opt.step(net) }

@@ -75,6 +75,7 @@ func dataBuiltins() -> [Builtin] {
         case "idx", "mnist", "kmnist", "emnist":
             guard a.has("path") else { throw a.fail("\(name) needs a path to an MNIST-format folder: dataset(\"idx\", \"/path/to/folder\")") }
             path = try a.string("path")
+            guard !path.isEmpty else { throw a.fail("path", "is empty; give the folder of the IDX files") }
         default:
             throw a.fail("name", "must be \"fashion-mnist\" or \"idx\" (with a path), got \(quoteString(name))")
         }
@@ -120,7 +121,7 @@ func netBuiltins() -> [Builtin] {
                 throw a.fail("init", "must be one of \(Initializer.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \(quoteString(initName))")
             }
             let weights = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }
-            guard weights <= 1 << 28 else { throw a.fail("sizes", "give a net of \(grouped(weights)) weights; the limit is \(grouped(1 << 28))") }
+            guard weights <= 1 << 26 else { throw a.fail("sizes", "give a net of \(grouped(weights)) weights; the limit is \(grouped(1 << 26))") }
             let net = try a.engine { try Network.mlp(sizes, initializer: initializer, seed: a.seed()) }
             let obj = NetObject(net, sizes: sizes)
             a.ctx.announce(obj.describe())
@@ -144,7 +145,7 @@ func netBuiltins() -> [Builtin] {
             try a.engine { try s.snapshot.restore(into: net) }
             return .null
         },
-        Builtin("reinit", params: ["net", "seed"],
+        Builtin("reinit", params: ["net", "seed"], signature: "reinit(net, seed=0)",
                 doc: """
                 Draws the net's weights and biases afresh from its initialiser (with seed) and
                 keeps its current mask: the random re-initialisation control of the LTH paper.
@@ -173,6 +174,9 @@ func trainBuiltins() -> [Builtin] {
                 """) { a in
             let net = try a.net().net
             let data = try a.dataset()
+            if net.linears.contains(where: { l in !l.weight.data.allSatisfy(\.isFinite) || !l.bias.data.allSatisfy(\.isFinite) }) {
+                throw a.fail("net", "has weights that are not finite (an earlier run diverged); rewind(net, snapshot) or reinit(net) first")
+            }
             var cfg = TrainConfig()
             cfg.epochs = try a.int("epochs", default: 1, min: 1)
             cfg.lr = try a.number("lr", default: 0.1)

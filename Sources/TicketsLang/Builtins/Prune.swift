@@ -109,6 +109,9 @@ func fileBuiltins() -> [Builtin] {
                 guard case .string(let s) = item else { throw a.fail("columns", "must hold strings, got \(item.repr)") }
                 return s
             }
+            if let dup = cols.first(where: { c in cols.filter { $0 == c }.count > 1 }) {
+                throw a.fail("columns", "name \(quoteString(dup)) twice")
+            }
             var formats: [String: String] = [:]
             for (k, f) in try a.record("formats")?.fields ?? [] {
                 guard case .string(let s) = f, s == "%" || isNumberFormat(s) else {
@@ -128,15 +131,24 @@ func fileBuiltins() -> [Builtin] {
             guard path.lowercased().hasSuffix(".csv") else {
                 throw a.fail("path", "must end in .csv for a table, got \(quoteString(path))")
             }
-            let folder = (path as NSString).deletingLastPathComponent
-            var isDir: ObjCBool = false
-            if !folder.isEmpty && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) && isDir.boolValue) {
-                throw TicketsError(.io, "save: cannot write \(path) (no such folder \(folder))", at: a.locs["path"] ?? a.callLoc)
-            }
-            guard FileManager.default.createFile(atPath: path, contents: Data(t.csv().utf8)) else {
-                throw TicketsError(.io, "save: cannot write \(path) (permission denied, or the disk is full)", at: a.locs["path"] ?? a.callLoc)
-            }
+            try writeText(t.csv(), to: path, a)
             return .null
         },
     ]
+}
+
+/// Writes a file, or throws an I/O error naming the path and the system's reason.
+func writeText(_ text: String, to path: String, _ a: Args) throws {
+    let fail = { (why: String) in TicketsError(.io, "\(a.builtin.name): cannot write \(path) (\(why))", at: a.locs["path"] ?? a.callLoc) }
+    var isDir: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { throw fail("it is a folder") }
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) && isDir.boolValue) {
+        throw fail("no such folder \(folder)")
+    }
+    guard let f = fopen(path, "w") else { throw fail(String(cString: strerror(errno)).lowercased()) }
+    let bytes = Array(text.utf8)
+    let written = fwrite(bytes, 1, bytes.count, f)
+    let closed = fclose(f)
+    guard written == bytes.count, closed == 0 else { throw fail("the disk may be full") }
 }

@@ -3,6 +3,8 @@
 /// runs, like environment variables; read by `setting`.
 public enum ScriptSettings {
     nonisolated(unsafe) public static var values: [String: String] = [:]
+    /// The names `setting` was asked for (tks warns about the others).
+    nonisolated(unsafe) public static var read: Set<String> = []
 }
 
 func settingBuiltins() -> [Builtin] {
@@ -14,6 +16,7 @@ func settingBuiltins() -> [Builtin] {
                levels = setting("levels", 10)
              """) { a in
         let name = try a.string("name")
+        ScriptSettings.read.insert(name)
         let d = a.has("default") ? try a.value("default") : Value.null
         guard let raw = ScriptSettings.values[name] else {
             if case .null = d { throw a.fail("no \(name)=... was given on the command line and there is no default") }
