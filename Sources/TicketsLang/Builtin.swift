@@ -119,7 +119,8 @@ public final class Args {
 
     public func int(_ name: String, default d: Int? = nil, min: Int? = nil) throws -> Int {
         let x = try number(name, default: d.map(Double.init))
-        guard x == x.rounded(), abs(x) < 1e15 else { throw fail(name, "must be a whole number, got \(formatNumber(x))") }
+        guard x == x.rounded() else { throw fail(name, "must be a whole number, got \(formatNumber(x))") }
+        guard abs(x) <= 9_007_199_254_740_992 else { throw fail(name, "is too large (the limit is 2^53), got \(formatNumber(x))") }
         let i = Int(x)
         if let min, i < min { throw fail(name, "must be at least \(min), got \(i)") }
         return i

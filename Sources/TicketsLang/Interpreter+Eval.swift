@@ -166,9 +166,11 @@ extension Interpreter {
             return x.isTruthy ? x : try eval(b, env)
         case .range(let a, let b, let loc):
             let x = try eval(a, env), y = try eval(b, env)
-            guard case .number(let lo) = x, case .number(let hi) = y,
-                  lo == lo.rounded(), hi == hi.rounded(), abs(lo) < 1e15, abs(hi) < 1e15 else {
+            guard case .number(let lo) = x, case .number(let hi) = y, lo == lo.rounded(), hi == hi.rounded() else {
                 throw TicketsError(.runtime, "a range needs whole numbers on both sides, got \(describeBrief(x)) .. \(describeBrief(y))", at: loc)
+            }
+            guard abs(lo) <= 9e15, abs(hi) <= 9e15 else {
+                throw TicketsError(.runtime, "a range's ends must lie within ±9e15, got \(formatNumber(lo)) .. \(formatNumber(hi))", at: loc)
             }
             return .range(Int(lo), Int(hi))
         case .call(let fe, let args, let loc):

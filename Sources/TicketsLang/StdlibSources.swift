@@ -16,12 +16,22 @@ _rewind_to = rewind
 # "reinit" for the random re-initialisation control (survivors drawn afresh from the
 # initialiser at every level). Returns a table: level, kept, acc, and each layer's density.
 fn imp(net, data, levels=10, rate=0.2, rates={}, epochs=5, lr=0.1, batch=60, rewind=nil, scope="layer", optimizer="sgd", momentum=0, seed=0)
+  # Check the arguments before the first (long) training.
+  if type(levels) != "number" or levels < 0 or levels != floor(levels)
+    error("imp: levels must be a whole number ≥ 0, got {levels}")
+  end
+  if type(epochs) != "number" or epochs < 1 or epochs != floor(epochs)
+    error("imp: epochs must be a whole number ≥ 1, got {epochs}")
+  end
   if rewind == nil
     rewind = snapshot(net)
   end
   reinit_control = rewind == "reinit"
   if type(rewind) == "string" and not reinit_control
     error("imp: rewind must be a snapshot or \"reinit\", got \"{rewind}\"")
+  end
+  if type(rewind) != "snapshot" and not reinit_control
+    error("imp: rewind must be a snapshot or \"reinit\", got {type(rewind)} {rewind}")
   end
   formats = {kept: "%", acc: "%.4f"}
   for name in net.layers
