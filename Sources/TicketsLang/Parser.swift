@@ -248,23 +248,33 @@ public struct Parser {
     }
 
     // A chain `a + b + c ...` builds a tree as deep as it is long, and evaluating it
-    // recurses that deep: each link counts against the nesting limit (`chain`).
+    // recurses that deep: each link counts against the nesting limit.
 
-    mutating func orExpr() throws -> Expr {
+    /// The operator at the cursor if it is one of `ops` (an operator or a keyword).
+    func chainOperator(_ ops: Set<String>) -> String? {
+        switch peek.kind {
+        case .op(let o) where ops.contains(o): return o
+        case .keyword(let k) where ops.contains(k): return k
+        default: return nil
+        }
+    }
+
+    /// operand (op operand)*, left-associative.
+    mutating func leftChain(_ ops: Set<String>, _ operand: (inout Parser) throws -> Expr) throws -> Expr {
         let saved = nesting
         defer { nesting = saved }
-        var e = try andExpr()
-        while isKeyword("or") { try enter(); let t = advance(); e = .logical("or", e, try andExpr(), loc(t)) }
+        var e = try operand(&self)
+        while let op = chainOperator(ops) {
+            try enter()
+            let l = loc(advance())
+            let rhs = try operand(&self)
+            e = op == "and" || op == "or" ? .logical(op, e, rhs, l) : .binary(op, e, rhs, l)
+        }
         return e
     }
 
-    mutating func andExpr() throws -> Expr {
-        let saved = nesting
-        defer { nesting = saved }
-        var e = try notExpr()
-        while isKeyword("and") { try enter(); let t = advance(); e = .logical("and", e, try notExpr(), loc(t)) }
-        return e
-    }
+    mutating func orExpr() throws -> Expr { try leftChain(["or"]) { try $0.andExpr() } }
+    mutating func andExpr() throws -> Expr { try leftChain(["and"]) { try $0.notExpr() } }
 
     mutating func notExpr() throws -> Expr {
         if isKeyword("not") {
@@ -277,15 +287,7 @@ public struct Parser {
     }
 
     mutating func comparison() throws -> Expr {
-        let saved = nesting
-        defer { nesting = saved }
-        var e = try rangeExpr()
-        while case .op(let op) = peek.kind, ["==", "!=", "<", "<=", ">", ">="].contains(op) {
-            try enter()
-            let t = advance()
-            e = .binary(op, e, try rangeExpr(), loc(t))
-        }
-        return e
+        try leftChain(["==", "!=", "<", "<=", ">", ">="]) { try $0.rangeExpr() }
     }
 
     mutating func rangeExpr() throws -> Expr {
@@ -294,29 +296,8 @@ public struct Parser {
         return e
     }
 
-    mutating func additive() throws -> Expr {
-        let saved = nesting
-        defer { nesting = saved }
-        var e = try multiplicative()
-        while case .op(let op) = peek.kind, op == "+" || op == "-" {
-            try enter()
-            let t = advance()
-            e = .binary(op, e, try multiplicative(), loc(t))
-        }
-        return e
-    }
-
-    mutating func multiplicative() throws -> Expr {
-        let saved = nesting
-        defer { nesting = saved }
-        var e = try unary()
-        while case .op(let op) = peek.kind, op == "*" || op == "/" || op == "%" {
-            try enter()
-            let t = advance()
-            e = .binary(op, e, try unary(), loc(t))
-        }
-        return e
-    }
+    mutating func additive() throws -> Expr { try leftChain(["+", "-"]) { try $0.multiplicative() } }
+    mutating func multiplicative() throws -> Expr { try leftChain(["*", "/", "%"]) { try $0.unary() } }
 
     mutating func unary() throws -> Expr {
         if isOp("-") || isOp("+") {
