@@ -5,7 +5,7 @@ public final class Mask {
     public let tensors: [Tensor]
 
     public init(names: [String], tensors: [Tensor]) {
-        precondition(names.count == tensors.count)
+        precondition(names.count == tensors.count)   // internal: masks are built only by the engine, one tensor per layer
         self.names = names; self.tensors = tensors
     }
 

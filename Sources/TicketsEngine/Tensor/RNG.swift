@@ -38,7 +38,7 @@ public struct RNG {
 
     /// Uniform integer in 0..<n (Lemire's nearly-divisionless method, unbiased).
     public mutating func below(_ n: Int) -> Int {
-        precondition(n > 0)
+        precondition(n > 0)   // internal: callers pass a count ≥ 1 (permutation, shuffles)
         let bound = UInt64(n)
         var m = next().multipliedFullWidth(by: bound)
         if m.low < bound {

@@ -10,6 +10,7 @@ public final class Tensor {
     public var rowSize: Int { shape.count <= 1 ? 1 : shape.dropFirst().reduce(1, *) }
 
     public init(shape: [Int], data: [Float]) {
+        // Internal invariant: builtins validate shapes and files before any tensor is made.
         precondition(shape.reduce(1, *) == data.count, "Tensor: shape \(shape) does not hold \(data.count) values")
         self.shape = shape; self.data = data
     }
@@ -21,15 +22,6 @@ public final class Tensor {
     }
     public func copy() -> Tensor { Tensor(shape: shape, data: data) }
 
-    public subscript(i: Int, j: Int) -> Float {
-        get { data[i * shape[1] + j] }
-        set { data[i * shape[1] + j] = newValue }
-    }
-
     /// "300×784"
     public var shapeText: String { shape.map(String.init).joined(separator: "×") }
-
-    public func fill(_ value: Float) {
-        data.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = value } }
-    }
 }
