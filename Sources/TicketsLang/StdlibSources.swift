@@ -3,7 +3,7 @@
 /// The standard library's sources, in load order (file names sorted).
 public let stdlibSources: [(name: String, text: String)] = [
     (name: "stdlib/lth.tks", text: #"""
-# lth.tks: the lottery-ticket experiments, written in Tickets itself.
+# Experiments (stdlib/lth.tks): the lottery-ticket procedures, written in Tickets itself.
 
 # The builtin `rewind`, under a name imp's `rewind=` argument does not hide.
 _rewind_to = rewind
@@ -16,13 +16,12 @@ _rewind_to = rewind
 # "reinit" for the random re-initialisation control (survivors drawn afresh from the
 # initialiser at every level). Returns a table: level, kept, acc, and each layer's density.
 fn imp(net, data, levels=10, rate=0.2, rates={}, epochs=5, lr=0.1, batch=60, rewind=nil, scope="layer", optimizer="sgd", momentum=0, seed=0)
-  # Check the arguments before the first (long) training.
+  # Check every argument before the first (long) training.
   if type(levels) != "number" or levels < 0 or levels != floor(levels)
     error("imp: levels must be a whole number ≥ 0, got {levels}")
   end
-  if type(epochs) != "number" or epochs < 1 or epochs != floor(epochs)
-    error("imp: epochs must be a whole number ≥ 1, got {epochs}")
-  end
+  check_args(train, {net: net, data: data, epochs: epochs, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, seed: seed}, caller="imp")
+  check_args(prune, {net: net, rate: rate, rates: rates, scope: scope}, caller="imp")
   if rewind == nil
     rewind = snapshot(net)
   end
@@ -61,7 +60,7 @@ fn imp(net, data, levels=10, rate=0.2, rates={}, epochs=5, lr=0.1, batch=60, rew
 end
 """#),
     (name: "stdlib/prelude.tks", text: #"""
-# prelude.tks: small helpers every session has, written in Tickets.
+# Results and scripts: small helpers every session has (stdlib/prelude.tks), written in Tickets.
 
 # A fraction as a percentage with two decimals: pct(0.8004) is "80.04%".
 fn pct(x)

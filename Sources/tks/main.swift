@@ -14,9 +14,12 @@ usage: tks                      the REPL (or run standard input as a script when
        tks --help | --version
 """
 
+/// The k=v settings given after a script.
+nonisolated(unsafe) let settings = ScriptSettings()   // written once, before any script runs
+
 /// A k=v setting the script never read is most likely a typo: say so.
 func warnUnusedSettings() {
-    for name in ScriptSettings.values.keys.sorted() where !ScriptSettings.read.contains(name) {
+    for name in settings.unread {
         FileHandle.standardError.write("tks: warning: the script never reads the setting \(name)=...; check its spelling\n".data(using: .utf8)!)
     }
 }
@@ -32,7 +35,7 @@ let color = stderrIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == ni
 
 func makeInterpreter() -> Interpreter {
     do {
-        return try Interpreter(output: { print($0); fflush(stdout) }, isTerminal: stderrIsTTY)
+        return try Interpreter(output: { print($0); fflush(stdout) }, isTerminal: stderrIsTTY, settings: settings)
     } catch {
         fail("tks: the standard library failed to load: \(error)", code: 70)
     }
@@ -77,7 +80,7 @@ case let file? where !file.hasPrefix("-"):
         guard let eq = kv.firstIndex(of: "="), eq != kv.startIndex else {
             fail("tks: after the script, give settings as name=value, got '\(kv)'", code: 64)
         }
-        ScriptSettings.values[String(kv[..<eq])] = String(kv[kv.index(after: eq)...])
+        settings.values[String(kv[..<eq])] = String(kv[kv.index(after: eq)...])
     }
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir) else { fail("tks: cannot read \(file): no such file", code: 74) }

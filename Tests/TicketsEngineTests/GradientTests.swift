@@ -10,10 +10,10 @@ struct GradientTests {
         for r in 0..<batch {
             var h = (0..<net.inputSize).map { Double(x[r * net.inputSize + $0]) }
             for (li, l) in net.linears.enumerated() {
-                var o = [Double](repeating: 0, count: l.outputSize)
-                for j in 0..<l.outputSize {
+                var o = [Double](repeating: 0, count: l.outFeatures)
+                for j in 0..<l.outFeatures {
                     var s = b[li][j]
-                    for i in 0..<l.inputSize { s += w[li][j * l.inputSize + i] * h[i] }
+                    for i in 0..<l.inFeatures { s += w[li][j * l.inputSize + i] * h[i] }
                     o[j] = s
                 }
                 h = li == net.linears.count - 1 ? o : o.map { max($0, 0) }
@@ -41,8 +41,8 @@ struct GradientTests {
         }
         dlogits.withUnsafeBufferPointer { net.backward($0.baseAddress!, batch: batch) }
 
-        let w = net.linears.map { $0.weight.data.map(Double.init) }
-        let b = net.linears.map { $0.bias.data.map(Double.init) }
+        let w = net.linears.map { $0.weight.value.data.map(Double.init) }
+        let b = net.linears.map { $0.bias.value.data.map(Double.init) }
         // Central difference of the Float64 loss in parameter k of layer li (of W or of b).
         func numeric(_ li: Int, _ k: Int, bias: Bool) -> Double {
             let eps = 1e-6
@@ -53,7 +53,7 @@ struct GradientTests {
             return (lp - lm) / (2 * eps)
         }
         for (li, l) in net.linears.enumerated() {
-            for (grad, bias) in [(l.weightGrad, false), (l.biasGrad, true)] {
+            for (grad, bias) in [(l.weight.grad!, false), (l.bias.grad!, true)] {
                 for k in 0..<grad.count {
                     let num = numeric(li, k, bias: bias)
                     #expect(abs(num - Double(grad.data[k])) < 1e-4 + 1e-3 * abs(num), "\(l.name) \(bias ? "b" : "W")[\(k)]: \(num) vs \(grad.data[k])")
@@ -63,10 +63,10 @@ struct GradientTests {
     }
 
     @Test func linearInputGradientMatchesFiniteDifferences() {
-        let l = Linear(name: "fc", inputSize: 6, outputSize: 3)
+        let l = Linear(name: "fc", inFeatures: 6, outFeatures: 3)
         var rng = RNG(seed: 5)
-        l.weight.data = (0..<18).map { _ in Float(rng.normal()) }
-        l.bias.data = (0..<3).map { _ in Float(rng.normal()) }
+        l.weight.value.data = (0..<18).map { _ in Float(rng.normal()) }
+        l.bias.value.data = (0..<3).map { _ in Float(rng.normal()) }
         let batch = 4
         let x = (0..<(batch * 6)).map { _ in Float(rng.normal()) }
         let r = (0..<(batch * 3)).map { _ in Float(rng.normal()) }   // loss = Σ r ⊙ y
@@ -75,8 +75,8 @@ struct GradientTests {
         func loss(_ xs: [Double]) -> Double {
             var s = 0.0
             for b in 0..<batch { for j in 0..<3 {
-                var y = Double(l.bias.data[j])
-                for i in 0..<6 { y += Double(l.weight.data[j * 6 + i]) * xs[b * 6 + i] }
+                var y = Double(l.bias.value.data[j])
+                for i in 0..<6 { y += Double(l.weight.value.data[j * 6 + i]) * xs[b * 6 + i] }
                 s += Double(r[b * 3 + j]) * y
             } }
             return s
@@ -91,7 +91,7 @@ struct GradientTests {
     }
 
     @Test func reluBackwardPassesGradientWherePositive() {
-        let relu = ReLU(size: 4)
+        let relu = ReLU(shape: [4])
         let x: [Float] = [-1, 2, 0.5, -0.25]
         _ = x.withUnsafeBufferPointer { relu.forward($0.baseAddress!, batch: 1) }
         let dy: [Float] = [10, 20, 30, 40]
@@ -99,24 +99,24 @@ struct GradientTests {
         #expect(dx == [0, 20, 30, 0])
     }
 
-    @Test func splitProductsMatchSingleThreaded() throws {
-        // The two-thread split of Linear's products must agree with the one-thread path.
-        let saved = Linear.parallelWork
-        defer { Linear.parallelWork = saved }
+    @Test func splitProductsMatchTheNaiveReference() throws {
+        // A product big enough to be split between two threads (TwoWay.minimumWork)
+        // must agree with the naive one: y = x·Wᵀ, dW = dyᵀ·x, dx = dy·W.
+        let (n, k, batch) = (100, 200, 60)
+        #expect(batch * n * k >= TwoWay.minimumWork)
         var rng = RNG(seed: 9)
-        let x = (0..<(60 * 80)).map { _ in Float(rng.normal()) }
-        let dy = (0..<(60 * 50)).map { _ in Float(rng.normal()) }
-        func run(_ work: Int) -> ([Float], [Float], [Float]) {
-            Linear.parallelWork = work
-            let l = Linear(name: "fc", inputSize: 80, outputSize: 50)
-            var r = RNG(seed: 1)
-            l.weight.data = (0..<4000).map { _ in Float(r.normal()) }
-            let y = x.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: l.forward($0.baseAddress!, batch: 60), count: 3000)) }
-            let dx = dy.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: l.backward($0.baseAddress!, batch: 60, needInputGrad: true)!, count: 4800)) }
-            return (y, l.weightGrad.data, dx)
-        }
-        let (y1, g1, d1) = run(Int.max), (y2, g2, d2) = run(0)
-        for (a, b) in zip(y1 + g1 + d1, y2 + g2 + d2) { #expect(abs(a - b) < 1e-3) }
+        let x = (0..<(batch * k)).map { _ in Float(rng.normal()) }
+        let dy = (0..<(batch * n)).map { _ in Float(rng.normal()) }
+        let l = Linear(name: "fc", inFeatures: k, outFeatures: n)
+        l.weight.value.data = (0..<(n * k)).map { _ in Float(rng.normal()) }
+        let w = l.weight.value.data
+        let y = x.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: l.forward($0.baseAddress!, batch: batch), count: batch * n)) }
+        let dx = dy.withUnsafeBufferPointer { Array(UnsafeBufferPointer(start: l.backward($0.baseAddress!, batch: batch, needInputGrad: true)!, count: batch * k)) }
+        var yRef = [Float](repeating: 0, count: batch * n), dwRef = [Float](repeating: 0, count: n * k), dxRef = [Float](repeating: 0, count: batch * k)
+        gemmReference(transA: false, transB: true, m: batch, n: n, k: k, x, lda: k, w, ldb: k, &yRef, ldc: n)
+        gemmReference(transA: true, transB: false, m: n, n: k, k: batch, dy, lda: n, x, ldb: k, &dwRef, ldc: k)
+        gemmReference(transA: false, transB: false, m: batch, n: k, k: n, dy, lda: n, w, ldb: k, &dxRef, ldc: k)
+        for (a, b) in zip(y + l.weight.grad!.data + dx, yRef + dwRef + dxRef) { #expect(abs(a - b) < 1e-3) }
     }
 }
 

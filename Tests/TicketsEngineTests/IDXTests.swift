@@ -42,9 +42,9 @@ struct IDXTests {
         let dir = Self.tempDir()
         Self.writeFolder(dir, gz: gz)
         let d = try Dataset.loadIDX(folder: dir, name: "tiny")
-        #expect(d.trainX.shape == [6, 4] && d.testX.shape == [3, 4])
-        #expect(d.trainX.data[1] == 10 / 255 && d.testX.data.allSatisfy { $0 == 1 })
-        #expect(d.trainY == [0, 1, 2, 0, 1, 2] && d.classes == 3)
+        #expect(d.sampleShape == [1, 2, 2] && d.train.count == 6 && d.test.count == 3)
+        #expect(d.train.floats()[1] == 10 / 255 && d.test.floats().allSatisfy { $0 == 1 })
+        #expect(d.train.labels == [0, 1, 2, 0, 1, 2] && d.classes == 3)
     }
 
     @Test func parsesOtherTypes() throws {

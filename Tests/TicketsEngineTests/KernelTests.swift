@@ -52,11 +52,12 @@ struct KernelTests {
 
     @Test func initializersHaveTheirScale() {
         var rng = RNG(seed: 0)
-        let (w, b) = Initializer.glorot.draw(out: 300, in: 784, rng: &rng)
-        let std = (w.map { Double($0 * $0) }.reduce(0, +) / Double(w.count)).squareRoot()
+        let (w, b) = Initializer.glorot.draw(weights: 300 * 784, biases: 300, fanIn: 784, fanOut: 300, rng: &rng)
+        let sumSquares: Double = w.reduce(0) { $0 + Double($1) * Double($1) }
+        let std = (sumSquares / Double(w.count)).squareRoot()
         #expect(abs(std - (2.0 / 1084).squareRoot()) < 0.001)
         #expect(b.allSatisfy { $0 == 0 })
-        let (tw, tb) = Initializer.torch.draw(out: 10, in: 100, rng: &rng)
+        let (tw, tb) = Initializer.torch.draw(weights: 10 * 100, biases: 10, fanIn: 100, fanOut: 10, rng: &rng)
         #expect(tw.allSatisfy { abs($0) <= 0.1 } && tb.allSatisfy { abs($0) <= 0.1 })
     }
 }

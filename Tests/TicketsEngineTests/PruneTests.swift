@@ -5,8 +5,8 @@ struct PruneTests {
     /// A 2-layer net whose weights are set by hand.
     static func handNet() throws -> Network {
         let net = try Network.mlp([4, 2, 2], seed: 0)
-        net.linears[0].weight.data = [0.1, -0.9, 0.3, -0.05, 0.7, -0.2, 0.6, 0.4]   // |w| order: 0.05 0.1 0.2 0.3 0.4 0.6 0.7 0.9
-        net.linears[1].weight.data = [-0.5, 0.25, 0.15, -1.0]
+        net.linears[0].weight.value.data = [0.1, -0.9, 0.3, -0.05, 0.7, -0.2, 0.6, 0.4]   // |w| order: 0.05 0.1 0.2 0.3 0.4 0.6 0.7 0.9
+        net.linears[1].weight.value.data = [-0.5, 0.25, 0.15, -1.0]
         return net
     }
 
@@ -79,9 +79,9 @@ struct PruneTests {
         let net = try Self.handNet()
         let w0 = Snapshot(of: net)
         try Pruning.magnitude(net, rate: 0.5).apply(to: net)
-        net.linears[0].weight.data = net.linears[0].weight.data.map { $0 * 3 }
+        net.linears[0].weight.value.data = net.linears[0].weight.value.data.map { $0 * 3 }
         try w0.restore(into: net)
-        #expect(net.linears[0].weight.data == [0, -0.9, 0, 0, 0.7, 0, 0.6, 0.4])
-        #expect(net.linears[0].mask != nil)
+        #expect(net.linears[0].weight.value.data == [0, -0.9, 0, 0, 0.7, 0, 0.6, 0.4])
+        #expect(net.linears[0].weight.mask != nil)
     }
 }

@@ -5,27 +5,27 @@ struct TrainingTests {
     /// A small separable problem: class = which of the 4 input features is largest.
     static func toyData(n: Int = 400, seed: UInt64 = 0) -> Dataset {
         var rng = RNG(seed: seed)
-        func make(_ n: Int) -> (Tensor, [Int32]) {
+        func make(_ n: Int) -> ([Float], [Int32]) {
             var x = [Float](), y = [Int32]()
             for _ in 0..<n {
                 let row = (0..<4).map { _ in Float(rng.uniform()) }
                 x += row
                 y.append(Int32(row.firstIndex(of: row.max()!)!))
             }
-            return (Tensor(shape: [n, 4], data: x), y)
+            return (x, y)
         }
         let (trX, trY) = make(n), (teX, teY) = make(n / 2)
-        return Dataset(name: "toy", source: "memory", trainX: trX, trainY: trY, testX: teX, testY: teY, classes: 4)
+        return try! Dataset.memory(name: "toy", trainX: trX, trainY: trY, testX: teX, testY: teY, features: 4, classes: 4)
     }
 
     @Test func trainingLearnsAToyProblem() throws {
         let data = Self.toyData(n: 2000)
         let net = try Network.mlp([4, 32, 4], initializer: .kaiming, seed: 1)
-        let before = Trainer.evaluate(net, on: data)
+        let before = try Trainer.evaluate(net, on: data)
         var cfg = TrainConfig(); cfg.epochs = 30; cfg.lr = 0.1; cfg.batch = 20; cfg.momentum = 0.9
         let h = try Trainer.train(net, on: data, cfg)
         #expect(h.count == 30 && h.last!.loss < h.first!.loss)
-        let after = Trainer.evaluate(net, on: data)
+        let after = try Trainer.evaluate(net, on: data)
         #expect(after.acc > 0.85 && after.acc > before.acc, "accuracy \(before.acc) → \(after.acc)")
     }
 
@@ -35,7 +35,7 @@ struct TrainingTests {
             let net = try Network.mlp([4, 16, 4], seed: 2)
             var cfg = TrainConfig(); cfg.epochs = 2; cfg.batch = 16; cfg.seed = 5
             _ = try Trainer.train(net, on: data, cfg)
-            return net.linears.flatMap(\.weight.data)
+            return net.linears.flatMap(\.weight.value.data)
         }
         #expect(try run() == run())
     }
@@ -48,7 +48,7 @@ struct TrainingTests {
         let net = try Network.mlp([4, 16, 4], seed: 3)
         let m = try Pruning.random(net, densities: ["fc1": 0.5, "fc2": 0.5], seed: 1)
         try m.apply(to: net)
-        let before = net.linears.map(\.weight.data)
+        let before = net.linears.map(\.weight.value.data)
         var cfg = TrainConfig(); cfg.epochs = 3; cfg.batch = 10; cfg.method = method
         cfg.lr = method == .sgd ? 0.1 : 0.01; cfg.momentum = method == .sgd ? 0.9 : 0; cfg.weightDecay = 1e-3
         _ = try Trainer.train(net, on: data, cfg)
@@ -56,8 +56,8 @@ struct TrainingTests {
         for (l, (t, w0)) in zip(net.linears, zip(m.tensors, before)) {
             for i in 0..<t.count {
                 if t.data[i] == 0 {
-                    #expect(l.weight.data[i] == 0, "pruned \(l.name)[\(i)] became \(l.weight.data[i])")
-                } else if l.weight.data[i] != w0[i] {
+                    #expect(l.weight.value.data[i] == 0, "pruned \(l.name)[\(i)] became \(l.weight.value.data[i])")
+                } else if l.weight.value.data[i] != w0[i] {
                     if w0[i] < 0 { negativeMoved += 1 } else { positiveMoved += 1 }
                 }
             }
@@ -73,18 +73,19 @@ struct TrainingTests {
         func run(fused: Bool) throws -> [Float] {
             let net = try Network.mlp([4, 16, 4], seed: 3)
             try Pruning.random(net, densities: ["fc1": 0.5, "fc2": 0.75], seed: 2).apply(to: net)
-            let opt = SGD(lr: 0.3)
-            for l in net.linears { l.fusedSGDRate = fused ? 0.3 : nil }
+            let opt = SGD(net.trainableParameters, lr: 0.3, fuse: fused)
+            defer { opt.finish() }
             var dl = [Float](repeating: 0, count: 40 * 4)
+            let x = data.train.floats()
             for _ in 0..<3 {
-                let logits = data.trainX.data.withUnsafeBufferPointer { net.forward($0.baseAddress!, batch: 40) }
-                data.trainY.withUnsafeBufferPointer { y in dl.withUnsafeMutableBufferPointer { g in
+                let logits = x.withUnsafeBufferPointer { net.forward($0.baseAddress!, batch: 40) }
+                data.train.labels.withUnsafeBufferPointer { y in dl.withUnsafeMutableBufferPointer { g in
                     _ = softmaxCrossEntropy(logits: logits, labels: y.baseAddress!, batch: 40, classes: 4, grad: g.baseAddress!)
                 } }
                 dl.withUnsafeBufferPointer { net.backward($0.baseAddress!, batch: 40) }
-                if !fused { opt.step(net) }
+                opt.step()
             }
-            return net.linears.flatMap { $0.weight.data + $0.bias.data }
+            return net.linears.flatMap { $0.weight.value.data + $0.bias.value.data }
         }
         let a = try run(fused: true), b = try run(fused: false)
         for (x, y) in zip(a, b) { #expect(abs(x - y) < 1e-6) }
@@ -99,10 +100,9 @@ struct TrainingTests {
     }
 
     @Test func anEmptyDataSetIsAnError() throws {
-        let empty = Dataset(name: "empty", source: "memory", trainX: Tensor(zeros: [0, 4]), trainY: [],
-                            testX: Tensor(zeros: [0, 4]), testY: [], classes: 2)
+        let empty = try Dataset.memory(name: "empty", trainX: [], trainY: [], testX: [], testY: [], features: 4, classes: 2)
         #expect(throws: EngineError.self) { try Trainer.train(try Network.mlp([4, 2]), on: empty, TrainConfig()) }
-        #expect(Trainer.evaluate(try Network.mlp([4, 2]), on: empty) == (0, 0))
+        #expect(try Trainer.evaluate(try Network.mlp([4, 2]), on: empty) == (0, 0))
     }
 
     @Test func shapeMismatchIsAnError() throws {
@@ -113,22 +113,22 @@ struct TrainingTests {
     @Test func sgdMomentumStepByHand() throws {
         let net = try Network.mlp([1, 1], seed: 0)
         let l = net.linears[0]
-        l.weight.data = [1]; l.bias.data = [0]
-        let opt = SGD(lr: 0.1, momentum: 0.5, weightDecay: 0.1)
-        l.weightGrad.data = [2]; l.biasGrad.data = [0]
-        opt.step(net)   // v = 2 + 0.1·1 = 2.1; w = 1 − 0.21 = 0.79
-        #expect(abs(l.weight.data[0] - 0.79) < 1e-6)
-        l.weightGrad.data = [2]
-        opt.step(net)   // v = 0.5·2.1 + 2 + 0.079 = 3.129; w = 0.79 − 0.3129 = 0.4771
-        #expect(abs(l.weight.data[0] - 0.4771) < 1e-6)
+        l.weight.value.data = [1]; l.bias.value.data = [0]
+        let opt = SGD(net.trainableParameters, lr: 0.1, momentum: 0.5, weightDecay: 0.1)
+        l.weight.grad!.data = [2]; l.bias.grad!.data = [0]
+        opt.step()   // v = 2 + 0.1·1 = 2.1; w = 1 − 0.21 = 0.79
+        #expect(abs(l.weight.value.data[0] - 0.79) < 1e-6)
+        l.weight.grad!.data = [2]
+        opt.step()   // v = 0.5·2.1 + 2 + 0.079 = 3.129; w = 0.79 − 0.3129 = 0.4771
+        #expect(abs(l.weight.value.data[0] - 0.4771) < 1e-6)
     }
 
     @Test func adamFirstStepMovesByLearningRate() throws {
         let net = try Network.mlp([1, 1], seed: 0)
         let l = net.linears[0]
-        l.weight.data = [1]; l.bias.data = [0]
-        l.weightGrad.data = [-3]; l.biasGrad.data = [0]
-        Adam(lr: 0.01).step(net)   // bias-corrected m̂/√v̂ = sign(g) on the first step
-        #expect(abs(l.weight.data[0] - 1.01) < 1e-5)
+        l.weight.value.data = [1]; l.bias.value.data = [0]
+        l.weight.grad!.data = [-3]; l.bias.grad!.data = [0]
+        Adam(net.trainableParameters, lr: 0.01).step()   // bias-corrected m̂/√v̂ = sign(g) on the first step
+        #expect(abs(l.weight.value.data[0] - 1.01) < 1e-5)
     }
 }

@@ -4,12 +4,29 @@ import Testing
 struct HelpTests {
     @Test func everyBuiltinAndLibraryFunctionIsDocumentedAndGrouped() throws {
         let interp = try Interpreter(output: { _ in }, progressOutput: { _ in })
-        let grouped = Set(helpGroups.flatMap(\.1))
+        let grouped = Set(interp.helpGroups.flatMap(\.names))
         for name in interp.globalNames where !name.hasPrefix("_") {
-            guard let v = interp.lookup(name), let (sig, doc) = signatureAndDoc(v) else { continue }
+            guard let v = interp.lookup(name), let text = helpEntry(v) else { continue }
             #expect(grouped.contains(name), "\(name) is missing from help()'s groups")
-            #expect(sig.hasPrefix(name + "(") && doc.count > 20, "\(name) has no real help text")
+            #expect(text.hasPrefix(name + "(") && text.count > 40, "\(name) has no real help text")
         }
+        for g in interp.builtinGroups {
+            for b in g.builtins {
+                for p in b.params { #expect(p.doc.count >= 4, "\(b.name)'s argument \(p.name) has no documentation") }
+                #expect(Set(b.params.map(\.name)).count == b.params.count, "\(b.name) declares a parameter twice")
+            }
+        }
+    }
+
+    @Test func helpShowsTheDeclaredArguments() throws {
+        var out: [String] = []
+        let interp = try Interpreter(output: { out.append($0) }, progressOutput: { _ in })
+        try interp.run("help(train)", file: "t")
+        let text = out.joined(separator: "\n")
+        #expect(text.hasPrefix("train(net, data, epochs=1, lr=0.1, batch=60, optimizer=\"sgd\", momentum=0, weight_decay=0, seed=0, steps=nil, eval=false, quiet=false)"))
+        #expect(text.contains("epochs        whole number ≥ 1"))
+        #expect(text.contains("optimizer     \"sgd\" or \"adam\""))
+        #expect(text.contains("momentum      number in [0, 1)"))
     }
 
     @Test func overviewListsTheGroups() throws {
@@ -17,8 +34,10 @@ struct HelpTests {
         let interp = try Interpreter(output: { out.append($0) }, progressOutput: { _ in })
         try interp.run("help()", file: "t")
         let text = out.joined(separator: "\n")
-        #expect(text.contains("Masks and pruning: prune, apply, density, random_mask, shuffle_mask, overlap"))
+        #expect(text.contains("Masks and pruning: prune, apply, density, random_mask, shuffle_mask"))
+        #expect(text.contains("Statistics: overlap"))
         #expect(text.contains("Experiments (stdlib/lth.tks): imp"))
+        #expect(text.contains("Results and scripts: print, progress, time, fmt, table, save, setting, pct") || text.contains("pct"))
         try interp.run("fn mine() end\nhelp()", file: "t")
         #expect(out.joined(separator: "\n").contains("Your functions: mine"))
     }

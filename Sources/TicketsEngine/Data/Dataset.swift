@@ -1,84 +1,111 @@
 import Foundation
 
-/// A classification data set held in memory: features (N, D) scaled to [0, 1] and
-/// integer labels, for a train and a test split.
+/// A classification data set held in memory: a training and a test split of samples
+/// of one shape (`[1, 28, 28]` for Fashion-MNIST) with integer labels.
 public final class Dataset {
     public let name: String
     public let source: String
-    public let trainX: Tensor, trainY: [Int32]
-    public let testX: Tensor, testY: [Int32]
+    /// The shape of one sample: [C, H, W] for images, [D] for feature vectors.
+    public let sampleShape: [Int]
     public let classes: Int
+    public let train: Split
+    public let test: Split
 
-    public init(name: String, source: String, trainX: Tensor, trainY: [Int32], testX: Tensor, testY: [Int32], classes: Int) {
-        self.name = name; self.source = source
-        self.trainX = trainX; self.trainY = trainY; self.testX = testX; self.testY = testY
-        self.classes = classes
+    public init(name: String, source: String, sampleShape: [Int], classes: Int, train: Split, test: Split) throws {
+        let size = sampleShape.reduce(1, *)
+        guard train.sampleSize == size, test.sampleSize == size else {
+            throw EngineError("the splits hold samples of \(train.sampleSize) and \(test.sampleSize) values, but the shape \(shapeText(sampleShape)) has \(size)")
+        }
+        self.name = name; self.source = source; self.sampleShape = sampleShape
+        self.classes = classes; self.train = train; self.test = test
     }
 
-    public var features: Int { trainX.rowSize }
-
-    /// Where Debian's `dataset-fashion-mnist` package puts its files.
-    public static let fashionMNISTPath = "/usr/share/datasets/fashion-mnist"
-
-    /// Loads an MNIST-format folder: train-images-idx3-ubyte, train-labels-idx1-ubyte,
-    /// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte, each optionally with `.gz`.
-    /// Pixels are scaled from 0...255 to [0, 1].
-    public static func loadIDX(folder: String, name: String) throws -> Dataset {
-        var isDir: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDir) else {
-            throw EngineError.io("\(folder): no such folder")
-        }
-        guard isDir.boolValue else { throw EngineError.io("\(folder) is a file; give the folder that holds the IDX files") }
-        func file(_ stem: String) throws -> String {
-            for candidate in [stem + ".gz", stem] {
-                let p = (folder as NSString).appendingPathComponent(candidate)
-                if FileManager.default.fileExists(atPath: p) { return p }
-            }
-            throw EngineError.io("\(folder): missing \(stem)(.gz)")
-        }
-        let trainImgPath = try file("train-images-idx3-ubyte"), trainLblPath = try file("train-labels-idx1-ubyte")
-        let testImgPath = try file("t10k-images-idx3-ubyte"), testLblPath = try file("t10k-labels-idx1-ubyte")
-
-        // The four files are independent: read and decode them on both cores.
-        var results = [Result<IDXArray, Error>?](repeating: nil, count: 4)
-        let paths = [trainImgPath, trainLblPath, testImgPath, testLblPath]
-        results.withUnsafeMutableBufferPointer { out in
-            parallelFor(4) { i in out[i] = Result { try IDX.read(path: paths[i], scale: i % 2 == 0 ? 1 / 255 : 1) } }
-        }
-        let arrays = try results.map { try $0!.get() }
-        let (trImg, trLbl, teImg, teLbl) = (arrays[0], arrays[1], arrays[2], arrays[3])
-
-        func images(_ a: IDXArray, _ path: String) throws -> Tensor {
-            guard a.shape.count >= 2 else { throw EngineError.io("\(path): expected images (N×H×W), got shape \(a.shape)") }
-            guard a.shape[0] > 0 else { throw EngineError.io("\(path): the file holds no images") }
-            return Tensor(shape: [a.shape[0], a.shape.dropFirst().reduce(1, *)], data: a.values)
-        }
-        func labels(_ a: IDXArray, _ path: String, rows: Int) throws -> [Int32] {
-            guard a.shape.count == 1 else { throw EngineError.io("\(path): expected labels (N), got shape \(a.shape)") }
-            guard a.shape[0] == rows else {
-                throw EngineError.io("\(path): \(a.shape[0]) labels for \(rows) images")
-            }
-            return try a.values.map { v in
-                guard v >= 0, v < 1_048_576, v == v.rounded() else { throw EngineError.io("\(path): bad label \(v)") }
-                return Int32(v)
-            }
-        }
-        let trX = try images(trImg, trainImgPath), teX = try images(teImg, testImgPath)
-        guard trX.rowSize == teX.rowSize else {
-            throw EngineError.io("\(folder): train images have \(trX.rowSize) pixels but test images \(teX.rowSize)")
-        }
-        let trY = try labels(trLbl, trainLblPath, rows: trX.rows), teY = try labels(teLbl, testLblPath, rows: teX.rows)
-        let classes = Int((trY + teY).max() ?? 0) + 1
-        return Dataset(name: name, source: folder, trainX: trX, trainY: trY, testX: teX, testY: teY, classes: classes)
-    }
+    /// Values in one sample (784 for 28×28 images).
+    public var sampleSize: Int { sampleShape.reduce(1, *) }
 
     /// The first `train` training and `test` test examples (a quick subset).
-    public func subset(train: Int, test: Int) -> Dataset {
-        let a = min(train, trainX.rows), b = min(test, testX.rows)
-        let d = features
-        return Dataset(name: name, source: source,
-                       trainX: Tensor(shape: [a, d], data: Array(trainX.data[0..<(a * d)])), trainY: Array(trainY[0..<a]),
-                       testX: Tensor(shape: [b, d], data: Array(testX.data[0..<(b * d)])), testY: Array(testY[0..<b]),
-                       classes: classes)
+    public func subset(train a: Int, test b: Int) throws -> Dataset {
+        try Dataset(name: name, source: source, sampleShape: sampleShape, classes: classes,
+                    train: train.prefix(a), test: test.prefix(b))
+    }
+}
+
+/// The samples and labels of one split. Pixels read from files stay bytes (a quarter
+/// of the memory of Float32) and are converted as batches are gathered.
+public final class Split {
+    public enum Storage {
+        /// value = Float(byte) · scale
+        case bytes([UInt8], scale: Float)
+        case floats([Float])
+    }
+    public let storage: Storage
+    public let labels: [Int32]
+    public let sampleSize: Int
+
+    public init(storage: Storage, labels: [Int32], sampleSize: Int) throws {
+        let n: Int
+        switch storage {
+        case .bytes(let b, _): n = b.count
+        case .floats(let f): n = f.count
+        }
+        guard sampleSize > 0, n == labels.count * sampleSize else {
+            throw EngineError("a split of \(labels.count) labels needs \(labels.count * sampleSize) values, got \(n)")
+        }
+        self.storage = storage; self.labels = labels; self.sampleSize = sampleSize
+    }
+
+    /// A split of Float values, N × sampleSize row-major.
+    public convenience init(_ x: [Float], labels: [Int32], sampleSize: Int) throws {
+        try self.init(storage: .floats(x), labels: labels, sampleSize: sampleSize)
+    }
+
+    public var count: Int { labels.count }
+
+    /// Writes the samples `rows` (indices into the split) as Floats into `out`,
+    /// one sample after another: out (rows.count, sampleSize).
+    public func gather<C: Collection>(_ rows: C, into out: UnsafeMutablePointer<Float>) where C.Element == Int32 {
+        let d = sampleSize
+        switch storage {
+        case .floats(let f):
+            f.withUnsafeBufferPointer { src in
+                for (r, row) in rows.enumerated() { (out + r * d).update(from: src.baseAddress! + Int(row) * d, count: d) }
+            }
+        case .bytes(let b, let scale):
+            b.withUnsafeBufferPointer { src in
+                for (r, row) in rows.enumerated() {
+                    Kernels.bytesToFloats(src.baseAddress! + Int(row) * d, out + r * d, count: d, scale: scale)
+                }
+            }
+        }
+    }
+
+    /// Writes samples lo..<hi into `out`.
+    public func copy(_ range: Range<Int>, into out: UnsafeMutablePointer<Float>) {
+        let d = sampleSize
+        switch storage {
+        case .floats(let f):
+            f.withUnsafeBufferPointer { src in out.update(from: src.baseAddress! + range.lowerBound * d, count: range.count * d) }
+        case .bytes(let b, let scale):
+            b.withUnsafeBufferPointer { src in
+                Kernels.bytesToFloats(src.baseAddress! + range.lowerBound * d, out, count: range.count * d, scale: scale)
+            }
+        }
+    }
+
+    /// Every sample as Floats (N × sampleSize); for tests and small exports.
+    public func floats() -> [Float] {
+        [Float](unsafeUninitializedCapacity: count * sampleSize) { buf, n in
+            copy(0..<count, into: buf.baseAddress!)
+            n = count * sampleSize
+        }
+    }
+
+    /// The first n samples.
+    public func prefix(_ n: Int) throws -> Split {
+        let k = min(max(n, 0), count), d = sampleSize
+        switch storage {
+        case .floats(let f): return try Split(storage: .floats(Array(f[0..<(k * d)])), labels: Array(labels[0..<k]), sampleSize: d)
+        case .bytes(let b, let s): return try Split(storage: .bytes(Array(b[0..<(k * d)]), scale: s), labels: Array(labels[0..<k]), sampleSize: d)
+        }
     }
 }

@@ -5,14 +5,23 @@ import Foundation
 /// Types: 0x08 UInt8, 0x09 Int8, 0x0B Int16, 0x0C Int32, 0x0D Float32, 0x0E Float64.
 public struct IDXArray {
     public var shape: [Int]
-    /// The values as Floats (bytes kept as 0...255; scaling is the caller's choice).
-    public var values: [Float]
+    /// UInt8 files keep their bytes (pixels: a quarter of the memory of Floats); every
+    /// other type is converted to Float.
+    public enum Storage { case bytes([UInt8]), floats([Float]) }
+    public var storage: Storage
+
+    /// The values as Floats (bytes as 0...255).
+    public var values: [Float] {
+        switch storage {
+        case .bytes(let b): return b.map(Float.init)
+        case .floats(let f): return f
+        }
+    }
 }
 
 public enum IDX {
     /// Reads an IDX file, gzip-compressed (by its magic bytes) or raw.
-    /// Values are multiplied by `scale` as they are converted (1/255 for pixels).
-    public static func read(path: String, scale: Float = 1) throws -> IDXArray {
+    public static func read(path: String) throws -> IDXArray {
         guard FileManager.default.fileExists(atPath: path) else {
             throw EngineError.io("\(path): no such file")
         }
@@ -23,11 +32,11 @@ public enum IDX {
         if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {
             bytes = try gunzip(bytes, name: path)
         }
-        return try parse(bytes, name: path, scale: scale)
+        return try parse(bytes, name: path)
     }
 
     /// Parses the bytes of an (uncompressed) IDX file.
-    public static func parse(_ b: [UInt8], name: String, scale: Float = 1) throws -> IDXArray {
+    public static func parse(_ b: [UInt8], name: String) throws -> IDXArray {
         guard b.count >= 4 else { throw EngineError.io("\(name): too short to be an IDX file (\(b.count) bytes)") }
         guard b[0] == 0, b[1] == 0 else {
             throw EngineError.io("\(name): not an IDX file (the magic number must start with two zero bytes)")
@@ -61,30 +70,30 @@ public enum IDX {
         guard b.count == expected else {
             throw EngineError.io("\(name): \(b.count - expected) unexpected bytes after the \(count) values the header declares")
         }
+        if type == 0x08 { return IDXArray(shape: shape, storage: .bytes(Array(b[header...]))) }
         var values = [Float](repeating: 0, count: count)
         b.withUnsafeBufferPointer { src in
             values.withUnsafeMutableBufferPointer { dst in
                 let p = src.baseAddress! + header
                 switch type {
-                case 0x08: for i in 0..<count { dst[i] = Float(p[i]) * scale }
-                case 0x09: for i in 0..<count { dst[i] = Float(Int8(bitPattern: p[i])) * scale }
+                case 0x09: for i in 0..<count { dst[i] = Float(Int8(bitPattern: p[i])) }
                 case 0x0B:
-                    for i in 0..<count { dst[i] = Float(Int16(bitPattern: UInt16(p[2 * i]) << 8 | UInt16(p[2 * i + 1]))) * scale }
+                    for i in 0..<count { dst[i] = Float(Int16(bitPattern: UInt16(p[2 * i]) << 8 | UInt16(p[2 * i + 1]))) }
                 case 0x0C, 0x0D:
                     for i in 0..<count {
                         let u = UInt32(p[4 * i]) << 24 | UInt32(p[4 * i + 1]) << 16 | UInt32(p[4 * i + 2]) << 8 | UInt32(p[4 * i + 3])
-                        dst[i] = (type == 0x0C ? Float(Int32(bitPattern: u)) : Float(bitPattern: u)) * scale
+                        dst[i] = type == 0x0C ? Float(Int32(bitPattern: u)) : Float(bitPattern: u)
                     }
                 default:
                     for i in 0..<count {
                         var u: UInt64 = 0
                         for k in 0..<8 { u = u << 8 | UInt64(p[8 * i + k]) }
-                        dst[i] = Float(Double(bitPattern: u)) * scale
+                        dst[i] = Float(Double(bitPattern: u))
                     }
                 }
             }
         }
-        return IDXArray(shape: shape, values: values)
+        return IDXArray(shape: shape, storage: .floats(values))
     }
 
     /// The bytes of an IDX file of UInt8 values (tests and exports use it).

@@ -4,24 +4,26 @@ public enum Initializer: String, CaseIterable, Sendable {
     case glorot
     /// Kaiming (He) normal for ReLU: N(0, 2 / fan_in).
     case kaiming
-    /// PyTorch's nn.Linear default: W, b ~ U(−1/√fan_in, 1/√fan_in).
+    /// PyTorch's nn.Linear / nn.Conv2d default: W, b ~ U(−1/√fan_in, 1/√fan_in).
     case torch
 
-    /// Draws a fresh weight matrix (out, in) and bias (out) from `rng`.
-    public func draw(out: Int, in fanIn: Int, rng: inout RNG) -> (weight: [Float], bias: [Float]) {
-        let n = out * fanIn
+    /// Draws `weights` weight values and `biases` bias values from `rng`, all weights
+    /// first. fanIn and fanOut count the connections into and out of one unit
+    /// (in and out for a linear layer; in·kh·kw and out·kh·kw for a convolution).
+    public func draw(weights n: Int, biases: Int, fanIn: Int, fanOut: Int,
+                     rng: inout RNG) -> (weight: [Float], bias: [Float]) {
         switch self {
         case .glorot, .kaiming:
-            let std = self == .glorot ? (2.0 / Double(fanIn + out)).squareRoot() : (2.0 / Double(fanIn)).squareRoot()
+            let std = self == .glorot ? (2.0 / Double(fanIn + fanOut)).squareRoot() : (2.0 / Double(fanIn)).squareRoot()
             var w = [Float](repeating: 0, count: n)
             for i in 0..<n { w[i] = Float(rng.normal() * std) }
-            return (w, [Float](repeating: 0, count: out))
+            return (w, [Float](repeating: 0, count: biases))
         case .torch:
             let bound = 1 / Double(fanIn).squareRoot()
             var w = [Float](repeating: 0, count: n)
             for i in 0..<n { w[i] = Float((rng.uniform() * 2 - 1) * bound) }
-            var b = [Float](repeating: 0, count: out)
-            for i in 0..<out { b[i] = Float((rng.uniform() * 2 - 1) * bound) }
+            var b = [Float](repeating: 0, count: biases)
+            for i in 0..<biases { b[i] = Float((rng.uniform() * 2 - 1) * bound) }
             return (w, b)
         }
     }

@@ -1,63 +1,126 @@
-/// A feed-forward net: a chain of layers. The prunable tensors are the weights of its
-/// `Linear` layers (named fc1, fc2, ... by `mlp`); biases are never pruned.
+/// A net: a sequence of layers (a layer may hold others, as a residual block does).
+/// Its parameters, each under a state-dict key ("fc1.weight", "fc1.bias"), are the one
+/// map that masks, snapshots, optimizers, pruning and statistics are built on.
 public final class Network {
+    /// What the net is, as its summary shows it: "mlp 784-300-100-10".
+    public let architecture: String
     public let layers: [Layer]
-    public let linears: [Linear]
     public let initializer: Initializer
     public let seed: UInt64
     /// Training steps taken so far (snapshots record it; late rewinding reads it).
     public var step = 0
+    /// Every parameter with its state-dict key, layer by layer, depth first.
+    public let namedParameters: [(key: String, parameter: Parameter)]
+    /// The layers whose weights pruning may touch, each with that weight: the units of
+    /// masks, per-layer rates and densities ("fc1", "fc2", ...).
+    public let prunable: [(name: String, weight: Parameter)]
 
-    public init(layers: [Layer], initializer: Initializer, seed: UInt64) {
+    public init(architecture: String, layers: [Layer], initializer: Initializer, seed: UInt64) throws {
+        guard !layers.isEmpty else { throw EngineError("a net needs at least one layer") }
+        for (a, b) in zip(layers, layers.dropFirst()) where a.outputSize != b.inputSize {
+            throw EngineError("layer \(b.name) takes \(shapeText(b.inputShape)) but \(a.name) gives \(shapeText(a.outputShape))")
+        }
+        self.architecture = architecture
         self.layers = layers
-        self.linears = layers.compactMap { $0 as? Linear }
         self.initializer = initializer
         self.seed = seed
+        var named: [(String, Parameter)] = [], prunable: [(String, Parameter)] = []
+        Network.walk(layers, prefix: "") { path, layer in
+            for p in layer.parameters {
+                named.append((path + "." + p.name, p))
+                if p.prunable { prunable.append((path, p)) }
+            }
+        }
+        namedParameters = named
+        self.prunable = prunable
+        let keys = named.map(\.0)
+        if let dup = keys.first(where: { k in keys.filter { $0 == k }.count > 1 }) {
+            throw EngineError("two parameters share the name \(dup); give the layers distinct names")
+        }
     }
 
-    /// LeNet-style multilayer perceptron: Linear layers fc1, fc2, ... with ReLU between.
-    /// `sizes` = [784, 300, 100, 10] is LeNet-300-100.
-    public static func mlp(_ sizes: [Int], initializer: Initializer = .glorot, seed: UInt64 = 0) throws -> Network {
-        guard sizes.count >= 2 else { throw EngineError("mlp needs at least an input and an output size, got \(sizes)") }
-        if let bad = sizes.first(where: { $0 < 1 || $0 > 1 << 24 }) {
-            throw EngineError("mlp sizes must be between 1 and 16777216, got \(bad)")
+    /// Calls body(path, layer) for every layer, parents before their children; a
+    /// child's path is its parent's path, a dot, and its own name.
+    static func walk(_ layers: [Layer], prefix: String, _ body: (String, Layer) -> Void) {
+        for l in layers {
+            let path = prefix.isEmpty ? l.name : prefix + "." + l.name
+            body(path, l)
+            walk(l.children, prefix: path, body)
         }
-        var layers: [Layer] = []
-        for i in 0..<(sizes.count - 1) {
-            layers.append(Linear(name: "fc\(i + 1)", inputSize: sizes[i], outputSize: sizes[i + 1]))
-            if i < sizes.count - 2 { layers.append(ReLU(name: "relu\(i + 1)", size: sizes[i + 1])) }
-        }
-        let net = Network(layers: layers, initializer: initializer, seed: seed)
-        net.reinitialize(seed: seed)
-        return net
     }
 
-    public var inputSize: Int { layers.first?.inputSize ?? 0 }
-    public var outputSize: Int { layers.last?.outputSize ?? 0 }
-    public var weightCount: Int { linears.reduce(0) { $0 + $1.weight.count } }
-    public var parameterCount: Int { linears.reduce(0) { $0 + $1.weight.count + $1.bias.count } }
+    /// Every layer with its path, depth first.
+    public var allLayers: [(path: String, layer: Layer)] {
+        var out: [(String, Layer)] = []
+        Network.walk(layers, prefix: "") { out.append(($0, $1)) }
+        return out
+    }
 
-    /// Draws all weights and biases afresh from the initialiser (layer i uses stream i
-    /// of `seed`), then re-applies the current masks.
+    public var inputShape: [Int] { layers[0].inputShape }
+    public var inputSize: Int { layers[0].inputSize }
+    public var outputSize: Int { layers[layers.count - 1].outputSize }
+    /// Weights pruning may touch.
+    public var weightCount: Int { prunable.reduce(0) { $0 + $1.weight.count } }
+    /// Trained values: weights, biases and other trained parameters (not buffers).
+    public var parameterCount: Int { trainableParameters.reduce(0) { $0 + $1.count } }
+    public var trainableParameters: [Parameter] { namedParameters.map(\.parameter).filter(\.trainable) }
+
+    public func parameter(_ key: String) -> Parameter? { namedParameters.first { $0.key == key }?.parameter }
+    /// The weight of a prunable layer, by the layer's name ("fc1").
+    public func prunableWeight(_ name: String) -> Parameter? { prunable.first { $0.name == name }?.weight }
+    public var prunableNames: [String] { prunable.map(\.name) }
+
+    /// A copy of every parameter's values, by key: the net's state dict.
+    public func stateDict() -> [(key: String, tensor: Tensor)] {
+        namedParameters.map { ($0.key, $0.parameter.value.copy()) }
+    }
+
+    /// Training or evaluation mode for every layer.
+    public func setTraining(_ on: Bool) {
+        for (_, l) in allLayers { l.training = on }
+    }
+
+    /// Draws all weights and biases afresh from the initializer (the i-th layer that
+    /// has parameters uses stream i of `seed`), then re-applies the current masks.
     public func reinitialize(seed: UInt64) {
-        for (i, l) in linears.enumerated() {
+        for (i, l) in allLayers.map(\.layer).filter({ !$0.parameters.isEmpty }).enumerated() {
             var rng = RNG(seed: seed, stream: UInt64(i))
-            let (w, b) = initializer.draw(out: l.outputSize, in: l.inputSize, rng: &rng)
-            l.weight.data = w; l.bias.data = b
-            l.applyMask()
+            l.initialize(initializer, rng: &rng)
         }
     }
 
-    public func layer(named name: String) -> Linear? { linears.first { $0.name == name } }
+    /// Whether samples of `shape` fit the net's input: the same shape, or the same
+    /// number of values when the net takes flat vectors (an MLP reads images flat).
+    public func check(sampleShape shape: [Int], classes: Int) throws {
+        let size = shape.reduce(1, *)
+        if inputShape.count == 1 {
+            guard size == inputSize else {
+                throw EngineError("the net takes \(inputSize) inputs but the data set has \(size) features")
+            }
+        } else if shape != inputShape {
+            throw EngineError("the net takes \(shapeText(inputShape)) inputs but the data set's samples are \(shapeText(shape))")
+        }
+        guard classes <= outputSize else {
+            throw EngineError("the data set has \(classes) classes but the net has only \(outputSize) outputs")
+        }
+    }
 
-    /// Logits (B, classes) for a batch x (B, in).
+    /// Throws when a weight or bias is NaN or infinite (an earlier run diverged).
+    public func checkFinite() throws {
+        for (key, p) in namedParameters where !p.value.data.allSatisfy(\.isFinite) {
+            throw EngineError("the net's \(key) is not finite (an earlier run diverged); rewind or reinit the net first")
+        }
+    }
+
+    /// Logits (B, classes) for a batch x (B, input…).
     public func forward(_ x: UnsafePointer<Float>, batch: Int) -> UnsafePointer<Float> {
         var h = x
         for l in layers { h = l.forward(h, batch: batch) }
         return h
     }
 
-    /// Backpropagates dlogits through all layers, filling each Linear's gradients.
+    /// Backpropagates dlogits through all layers, leaving each parameter's gradient
+    /// (or, for a fused optimizer, its update).
     public func backward(_ dlogits: UnsafePointer<Float>, batch: Int) {
         var g: UnsafePointer<Float>? = dlogits
         for (i, l) in layers.enumerated().reversed() {

@@ -1,5 +1,5 @@
 /// Where magnitudes are ranked: within each layer, or across all layers at once.
-public enum PruneScope: String, Sendable {
+public enum PruneScope: String, CaseIterable, Sendable {
     case layer, global
 }
 
@@ -13,25 +13,19 @@ public enum Pruning {
     /// Returns the new mask; the net is not changed.
     public static func magnitude(_ net: Network, rate: Double, scope: PruneScope = .layer,
                                  rates: [String: Double] = [:]) throws -> Mask {
-        try checkRate(rate, "rate")
-        for (name, r) in rates {
-            guard net.layer(named: name) != nil else {
-                throw EngineError("rates names a layer '\(name)' the net does not have (it has \(net.linears.map(\.name).joined(separator: ", ")))")
-            }
-            try checkRate(r, "rates.\(name)")
-        }
+        try checkRates(rate: rate, rates: rates, net: net)
         let current = Mask(of: net)
         let out = current.tensors.map { $0.copy() }
         var globalPool: [Candidate] = []
-        for (i, l) in net.linears.enumerated() {
-            let m = current.tensors[i].data, w = l.weight.data
+        for (i, (name, weight)) in net.prunable.enumerated() {
+            let m = current.tensors[i].data, w = weight.value.data
             var survivors: [Candidate] = []
             survivors.reserveCapacity(m.count)
             for j in 0..<m.count where m[j] != 0 { survivors.append(Candidate(mag: abs(w[j]), layer: i, index: j)) }
-            if scope == .global && rates[l.name] == nil {
+            if scope == .global && rates[name] == nil {
                 globalPool += survivors
             } else {
-                removeSmallest(survivors, fraction: rates[l.name] ?? rate, from: out)
+                removeSmallest(survivors, fraction: rates[name] ?? rate, from: out)
             }
         }
         removeSmallest(globalPool, fraction: rate, from: out)
@@ -53,25 +47,16 @@ public enum Pruning {
         for c in candidates.sorted().prefix(k) { masks[c.layer].data[c.index] = 0 }
     }
 
-    static func checkRate(_ r: Double, _ what: String) throws {
-        guard r >= 0, r < 1 else { throw EngineError("\(what) must be in [0, 1), got \(r)") }
-    }
-
-    /// A random mask with the given kept fraction per layer: exactly round(d · size)
-    /// weights kept in each layer, chosen uniformly (layer i uses stream i of `seed`).
-    public static func random(_ net: Network, densities: [String: Double], seed: UInt64) throws -> Mask {
-        var tensors: [Tensor] = []
-        for (i, l) in net.linears.enumerated() {
-            guard let d = densities[l.name] else { throw EngineError("no density given for layer \(l.name)") }
-            guard d >= 0, d <= 1 else { throw EngineError("density of \(l.name) must be in [0, 1], got \(d)") }
-            let n = l.weight.count
-            let keep = Int((d * Double(n)).rounded())
-            var rng = RNG(seed: seed, stream: UInt64(i))
-            let order = rng.permutation(n)
-            var t = [Float](repeating: 0, count: n)
-            for j in 0..<keep { t[Int(order[j])] = 1 }
-            tensors.append(Tensor(shape: l.weight.shape, data: t))
+    /// The checks `magnitude` makes before it prunes: every rate in [0, 1), every layer
+    /// named in `rates` one the net has.
+    public static func checkRates(rate: Double, rates: [String: Double], net: Network) throws {
+        guard rate >= 0, rate < 1 else { throw EngineError("rate must be in [0, 1), got \(formatDecimal(rate))") }
+        for name in rates.keys.sorted() {
+            guard net.prunableWeight(name) != nil else {
+                throw EngineError("rates names a layer '\(name)' the net does not have (it has \(net.prunableNames.joined(separator: ", ")))")
+            }
+            let r = rates[name]!
+            guard r >= 0, r < 1 else { throw EngineError("rates \(name) must be in [0, 1), got \(formatDecimal(r))") }
         }
-        return Mask(names: net.linears.map(\.name), tensors: tensors)
     }
 }

@@ -1,5 +1,5 @@
-/// A mask over a net's prunable weights: one 0/1 tensor per Linear layer, in the
-/// net's layer order. 1 = kept. Biases are never masked.
+/// A mask over a net's prunable weights: one 0/1 tensor per prunable layer (see
+/// `Network.prunable`), in the net's order. 1 = kept. Biases are never masked.
 public final class Mask {
     public let names: [String]
     public let tensors: [Tensor]
@@ -11,8 +11,8 @@ public final class Mask {
 
     /// The mask a net computes with now (all ones for a dense layer).
     public convenience init(of net: Network) {
-        self.init(names: net.linears.map(\.name),
-                  tensors: net.linears.map { $0.mask?.copy() ?? Tensor(filled: 1, shape: $0.weight.shape) })
+        self.init(names: net.prunableNames,
+                  tensors: net.prunable.map { $0.weight.mask?.copy() ?? Tensor(filled: 1, shape: $0.weight.shape) })
     }
 
     public func tensor(named name: String) -> Tensor? {
@@ -33,15 +33,19 @@ public final class Mask {
     public func density(_ i: Int) -> Double { Double(kept(i)) / Double(max(tensors[i].count, 1)) }
     /// Kept fraction over all layers (weighted by layer size).
     public var density: Double { Double(keptTotal) / Double(max(sizeTotal, 1)) }
+    /// Each layer's kept fraction, by name.
+    public var densities: [String: Double] {
+        Dictionary(uniqueKeysWithValues: names.indices.map { (names[$0], density($0)) })
+    }
 
     /// Whether this mask fits a net: same layer names and shapes.
     public func check(fits net: Network) throws {
-        let netNames = net.linears.map(\.name)
+        let netNames = net.prunableNames
         guard netNames == names else {
             throw EngineError("the mask has layers \(names.joined(separator: ", ")) but the net has \(netNames.joined(separator: ", "))")
         }
-        for (l, t) in zip(net.linears, tensors) where l.weight.shape != t.shape {
-            throw EngineError("the mask's \(l.name) is \(t.shapeText) but the net's is \(l.weight.shapeText)")
+        for ((name, w), t) in zip(net.prunable, tensors) where w.shape != t.shape {
+            throw EngineError("the mask's \(name) is \(t.shapeText) but the net's is \(w.value.shapeText)")
         }
     }
 
@@ -49,9 +53,9 @@ public final class Mask {
     /// stay there through training.
     public func apply(to net: Network) throws {
         try check(fits: net)
-        for (l, t) in zip(net.linears, tensors) {
-            l.mask = t.copy()
-            l.applyMask()
+        for ((_, w), t) in zip(net.prunable, tensors) {
+            w.mask = t.copy()
+            w.applyMask()
         }
     }
 

@@ -31,7 +31,3 @@ public func gemmReference(transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
 
 /// Pins OpenBLAS's own thread count (the engine parallelises above it where it pays).
 public func setBLASThreads(_ n: Int) { openblas_set_num_threads(Int32(n)) }
-
-/// Flushes denormal floats to zero on the calling thread (the two-way helper thread
-/// does it when it starts). Training calls it: denormals are ~100× slower on x86.
-public func flushDenormals() { tickets_flush_denormals() }

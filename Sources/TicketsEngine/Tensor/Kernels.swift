@@ -10,6 +10,12 @@ enum Kernels {
         for i in r { w[i] *= m[i] }
     }
 
+    /// out[i] = Float(bytes[i]) · scale (pixels to Floats as a batch is gathered)
+    @inline(never)
+    static func bytesToFloats(_ bytes: UnsafePointer<UInt8>, _ out: UnsafeMutablePointer<Float>, count: Int, scale: Float) {
+        for i in 0..<count { out[i] = Float(bytes[i]) * scale }
+    }
+
     /// SGD without momentum: w ← (w − η(g⊙m + λw)) ⊙ m; m nil means all ones.
     @inline(never)
     static func sgd(_ w: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, _ m: UnsafePointer<Float>?,

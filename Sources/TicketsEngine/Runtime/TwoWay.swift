@@ -1,7 +1,7 @@
+import CKernels
 import Dispatch
 import Foundation
 import Synchronization
-import CBLAS
 
 /// Wraps a value the caller guarantees is used safely across threads (disjoint writes).
 struct UnsafeSendable<T>: @unchecked Sendable { let value: T }
@@ -21,8 +21,20 @@ func parallelFor(_ n: Int, _ body: (Int) -> Void) {
 /// Dispatch worker takes tens of microseconds to start, which ate most of the gain;
 /// a spinning one starts in well under one. After about a millisecond without work the
 /// helper sleeps on a semaphore and costs nothing.
+///
+/// There is one per process (`shared`): the machine's cores are a process-wide resource,
+/// as OpenBLAS's threads are. Its configuration is fixed when it starts: with
+/// `TICKETS_THREADS=1` in the environment (a sweep runs one process per core) it starts
+/// no helper and runs both halves on the calling thread.
 public final class TwoWay: @unchecked Sendable {
-    public static let shared = TwoWay()
+    public static let shared = TwoWay(threads: TwoWay.threadsFromEnvironment())
+
+    /// Multiply-adds above which a matrix product is split between the two threads
+    /// (below it, the hand-off costs more than it saves).
+    public static let minimumWork = 1 << 20
+
+    /// 1 or 2: whether a helper thread runs work beside the caller.
+    public let threads: Int
 
     private let generation = Atomic<Int>(0)
     private let finished = Atomic<Int>(0)
@@ -31,7 +43,9 @@ public final class TwoWay: @unchecked Sendable {
     private let wake = DispatchSemaphore(value: 0)
     nonisolated(unsafe) private var job: ((Int) -> Void)?
 
-    private init() {
+    private init(threads: Int) {
+        self.threads = threads
+        guard threads > 1 else { return }
         let t = Thread { [unowned self] in self.helperLoop() }
         t.name = "tickets-two-way"
         t.start()
@@ -40,7 +54,7 @@ public final class TwoWay: @unchecked Sendable {
     /// Runs body(0) here and body(1) on the helper, and returns when both are done.
     /// A call made while another is running (from another thread) runs both halves here.
     public func run(_ body: (Int) -> Void) {
-        guard busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
+        guard threads > 1, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             body(0); body(1); return
         }
         defer { busy.store(false, ordering: .releasing) }
@@ -52,6 +66,12 @@ public final class TwoWay: @unchecked Sendable {
             while finished.load(ordering: .acquiring) != g { spinHint() }
             job = nil
         }
+    }
+
+    /// TICKETS_THREADS if it is 1 or 2, else 2 when the machine has two cores or more.
+    static func threadsFromEnvironment() -> Int {
+        if let v = ProcessInfo.processInfo.environment["TICKETS_THREADS"], let n = Int(v), n >= 1 { return min(n, 2) }
+        return ProcessInfo.processInfo.activeProcessorCount >= 2 ? 2 : 1
     }
 
     private func helperLoop() {
@@ -85,3 +105,7 @@ func splitRange(_ n: Int, minimum: Int = 1 << 16, _ body: (Range<Int>) -> Void) 
 }
 
 @inline(__always) private func spinHint() { tickets_cpu_relax() }
+
+/// Flushes denormal floats to zero on the calling thread (the two-way helper thread
+/// does it when it starts). Training calls it: denormals are ~100× slower on x86.
+public func flushDenormals() { tickets_flush_denormals() }

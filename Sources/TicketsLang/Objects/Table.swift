@@ -3,7 +3,7 @@ import Foundation
 /// A table of results: named columns, rows of values. `train` returns one per epoch,
 /// `imp` one per pruning level. Prints as aligned columns; `t.acc` is a column as a
 /// list, `t[0]` a row as a record, `t.add({...})` appends a row, `save(t, "x.csv")`.
-public final class Table: TicketsObject {
+public final class Table: DeclaredMembers {
     public private(set) var columns: [String]
     public private(set) var rows: [[Value]] = []
     /// Per column: "%" shows fractions as percentages, a printf format ("%.4f") shows
@@ -40,26 +40,21 @@ public final class Table: TicketsObject {
         columns.firstIndex(of: name).map { c in rows.map { $0[c] } }
     }
 
-    public var memberNames: [String] { ["columns", "rows", "last", "add"] + columns }
-
-    public func member(_ name: String) -> Value? {
-        switch name {
-        case "columns": return .list(columns.map { .string($0) })
-        case "rows": return .list(rows.indices.map { .record(row($0)) })
-        case "last": return rows.isEmpty ? .null : .record(row(rows.count - 1))
-        case "add":
-            return .builtin(Builtin("add", params: ["row"], signature: "t.add(row)",
-                                    doc: "Appends a record as a row of the table.") { a in
-                guard case .record(let r) = try a.value("row") else {
-                    throw a.fail("row", "must be a record like {level: 1, acc: 0.9}, got \(describeBrief(try a.value("row")))")
-                }
-                try self.add(r)
+    public static let members: [Member<Table>] = [
+        Member("columns", "the column names") { .list($0.columns.map { .string($0) }) },
+        Member("rows", "every row, as a record") { t in .list(t.rows.indices.map { .record(t.row($0)) }) },
+        Member("last", "the last row (nil when empty)") { t in t.rows.isEmpty ? .null : .record(t.row(t.rows.count - 1)) },
+        Member("add", "t.add(row): appends a record as a row") { t in
+            .builtin(Builtin("add", [.record("row", what: "a record like {level: 1, acc: 0.9}", optional: false, "the new row")],
+                             signature: "t.add(row)", doc: "Appends a record as a row of the table.") { a in
+                try t.add(a.record("row")!)
                 return .null
             })
-        default:
-            return column(name).map { .list($0) }
-        }
-    }
+        },
+    ]
+    /// A column by name: t.acc
+    public var extraMemberNames: [String] { columns }
+    public func extraMember(_ name: String) -> Value? { column(name).map { .list($0) } }
 
     public func index(_ i: Value) throws -> Value? {
         guard case .number(let x) = i, x == x.rounded(), abs(x) < 1e15 else {

@@ -83,14 +83,21 @@ public struct TicketsError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// An error from the engine becomes a runtime error, or an I/O error for files.
+extension TicketsError {
+    /// An engine error raised by a builtin (its body or its argument checks): a runtime
+    /// error, or an I/O error for files, named for the builtin and located at its call.
+    /// The only conversion of engine errors into language errors.
+    public init(_ e: EngineError, from builtin: String, at loc: SourceLoc) {
+        self.init(e.isIO ? .io : .runtime, "\(builtin): \(e.message)", at: loc)
+    }
+}
+
+/// The last resort of the REPL and the command: an error that is not a TicketsError
+/// (none should reach them; builtins' engine errors are converted where the builtin is
+/// called, in `Interpreter.callValue`).
 extension TicketsError {
     public init(wrapping error: Error) {
         if let e = error as? TicketsError { self = e; return }
-        if let e = error as? EngineError {
-            self.init(e.isIO ? .io : .runtime, e.message)
-        } else {
-            self.init(.runtime, "\(error)")
-        }
+        self.init(.runtime, "internal error: \(error)")
     }
 }

@@ -1,12 +1,15 @@
 /// y = max(0, x), elementwise. Backward: dx = dy where y > 0, else 0.
 public final class ReLU: Layer {
     public let name: String
-    public let inputSize: Int
-    public var outputSize: Int { inputSize }
+    public let inputShape: [Int]
+    public var training = true
     private let out = Buffer(), dx = Buffer()
 
-    public init(name: String = "relu", size: Int) { self.name = name; self.inputSize = size }
+    public init(name: String = "relu", shape: [Int]) { self.name = name; self.inputShape = shape }
 
+    public var kind: String { "relu" }
+    public var outputShape: [Int] { inputShape }
+    public var parameters: [Parameter] { [] }
     public var summary: String { "relu" }
 
     // x (B, N) -> y (B, N)

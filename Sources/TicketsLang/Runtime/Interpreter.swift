@@ -59,15 +59,32 @@ public final class Interpreter: BuiltinContext {
     }
     var deadline: UInt64?
 
+    /// The builtins by domain, in the order help() lists their groups.
+    public let builtinGroups: [BuiltinGroup] = dataBuiltins() + netBuiltins() + trainingBuiltins() + maskBuiltins()
+        + statisticsBuiltins() + tableBuiltins() + fileBuiltins() + settingBuiltins()
+        + languageBuiltins() + collectionBuiltins() + mathBuiltins() + checkBuiltins()
+    /// The `name=value` settings of this run (`tks lesson.tks levels=2`).
+    public let settings: ScriptSettings
+    /// Each stdlib file's help group: the title on its first line (`# Experiments: ...`).
+    var stdlibTitles: [String: String] = [:]
+
     public init(output: @escaping (String) -> Void = { print($0) },
                 progressOutput: @escaping (String) -> Void = { FileHandle.standardError.write($0.data(using: .utf8)!) },
-                isTerminal: Bool = false, loadStdlib: Bool = true) throws {
+                isTerminal: Bool = false, loadStdlib: Bool = true, settings: ScriptSettings = ScriptSettings()) throws {
         self.output = output
         self.progressOutput = progressOutput
         self.isTerminal = isTerminal
-        for b in coreBuiltins() + engineBuiltins() { globals.vars[b.name] = .builtin(b) }
+        self.settings = settings
+        for g in builtinGroups {
+            for b in g.builtins { globals.vars[b.name] = .builtin(b) }
+        }
         if loadStdlib {
-            for (name, text) in stdlibSources { try run(text, file: name) }
+            for (name, text) in stdlibSources {
+                if let first = text.split(separator: "\n").first, first.hasPrefix("# "), let colon = first.firstIndex(of: ":") {
+                    stdlibTitles[name] = String(first[first.index(first.startIndex, offsetBy: 2)..<colon])
+                }
+                try run(text, file: name)
+            }
         }
         // The standard library calls these by name: they stay what they are.
         protectedNames = Set(globals.vars.keys)

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Adam (Kingma & Ba) with bias correction and optional L2 weight decay (added to the
+/// gradient, as torch.optim.Adam does). The LTH paper trains LeNet with Adam 1.2e-3.
+public final class Adam: Optimizer {
+    public let parameters: [Parameter]
+    public let lr: Float, beta1: Float, beta2: Float, eps: Float, weightDecay: Float
+    private var m: [[Float]], v: [[Float]]
+    private var t = 0
+
+    public init(_ parameters: [Parameter], lr: Float, beta1: Float = 0.9, beta2: Float = 0.999,
+                eps: Float = 1e-8, weightDecay: Float = 0) {
+        self.parameters = parameters
+        self.lr = lr; self.beta1 = beta1; self.beta2 = beta2; self.eps = eps; self.weightDecay = weightDecay
+        m = parameters.map { [Float](repeating: 0, count: $0.count) }
+        v = m
+    }
+
+    public func finish() {}
+
+    public func step() {
+        t += 1
+        let c1 = 1 - powf(beta1, Float(t)), c2 = 1 - powf(beta2, Float(t))
+        let lr = lr, b1 = beta1, b2 = beta2, eps = eps, wd = weightDecay
+        for (k, p) in parameters.enumerated() {
+            guard let grad = p.grad else { continue }
+            p.value.data.withUnsafeMutableBufferPointer { w in
+                grad.data.withUnsafeBufferPointer { g in
+                    m[k].withUnsafeMutableBufferPointer { m1 in
+                        v[k].withUnsafeMutableBufferPointer { v in
+                            withMaskPointer(p.mask) { mk in
+                                let wp = w.baseAddress!, gp = g.baseAddress!, mp = m1.baseAddress!, vp = v.baseAddress!
+                                splitRange(w.count) {
+                                    Kernels.adam(wp, mp, vp, gp, mk, s1: lr / c1, inv2: 1 / c2, b1: b1, b2: b2, eps: eps, wd: wd, $0)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

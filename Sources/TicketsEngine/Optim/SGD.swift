@@ -1,0 +1,49 @@
+/// Stochastic gradient descent with momentum and L2 weight decay, PyTorch's form:
+/// g ← g + λw; v ← μv + g; w ← w − η v.
+///
+/// Plain SGD (no momentum, no weight decay) is fused into the backward pass: the
+/// optimizer sets each parameter's `fusedRate`, the layers then subtract η·gradient
+/// from the weights as they compute it, and `step` has nothing left to do.
+public final class SGD: Optimizer {
+    public let parameters: [Parameter]
+    public let lr: Float, momentum: Float, weightDecay: Float
+    private var velocity: [[Float]]
+    /// Whether the update happens in the backward pass (plain SGD, unless `fuse` was false).
+    public let fused: Bool
+
+    public init(_ parameters: [Parameter], lr: Float, momentum: Float = 0, weightDecay: Float = 0, fuse: Bool = true) {
+        self.parameters = parameters
+        self.lr = lr; self.momentum = momentum; self.weightDecay = weightDecay
+        fused = fuse && momentum == 0 && weightDecay == 0
+        velocity = momentum == 0 ? [] : parameters.map { [Float](repeating: 0, count: $0.count) }
+        if fused { for p in parameters { p.fusedRate = lr } }
+    }
+
+    public func finish() {
+        for p in parameters { p.fusedRate = nil }
+    }
+
+    public func step() {
+        if fused { return }
+        let lr = lr, mu = momentum, wd = weightDecay
+        for (k, p) in parameters.enumerated() {
+            guard let grad = p.grad else { continue }
+            // One pass per tensor: v ← μv + m⊙g + λw; w ← (w − ηv) ⊙ m (no mask: m = 1).
+            p.value.data.withUnsafeMutableBufferPointer { w in
+                grad.data.withUnsafeBufferPointer { g in
+                    withMaskPointer(p.mask) { m in
+                        let wp = w.baseAddress!, gp = g.baseAddress!
+                        if mu == 0 {
+                            splitRange(w.count) { Kernels.sgd(wp, gp, m, lr: lr, wd: wd, $0) }
+                        } else {
+                            velocity[k].withUnsafeMutableBufferPointer { v in
+                                let vp = v.baseAddress!
+                                splitRange(w.count) { Kernels.sgdMomentum(wp, vp, gp, m, lr: lr, mu: mu, wd: wd, $0) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

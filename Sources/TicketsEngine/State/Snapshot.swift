@@ -1,0 +1,36 @@
+/// A copy of every parameter of a net (weights, biases and buffers such as running
+/// statistics), taken at training step `step`. Rewinding to it restores the values and
+/// keeps the net's current mask (late rewinding when `step` > 0, Frankle et al. 2019).
+public final class Snapshot {
+    /// The net's state dict at the time: keys ("fc1.weight") and copies of the values.
+    public let entries: [(key: String, tensor: Tensor)]
+    /// The prunable layers of the net it was taken of, for messages and checks.
+    public let layerNames: [String]
+    public let step: Int
+
+    public init(of net: Network) {
+        entries = net.stateDict()
+        layerNames = net.prunableNames
+        step = net.step
+    }
+
+    /// Whether the snapshot was taken of a net with the same parameters and shapes.
+    public func check(fits net: Network) throws {
+        let keys = net.namedParameters.map(\.key), shapes = net.namedParameters.map(\.parameter.shape)
+        guard keys == entries.map(\.key), shapes == entries.map(\.tensor.shape) else {
+            let layers = zip(entries.map(\.key), entries.map(\.tensor))
+                .filter { $0.0.hasSuffix(".weight") }
+                .map { "\($0.0.dropLast(".weight".count)) \($0.1.shapeText)" }
+            throw EngineError("the snapshot was taken of a net with layers \(layers.joined(separator: ", ")), which does not match this net")
+        }
+    }
+
+    public func restore(into net: Network) throws {
+        try check(fits: net)
+        for ((_, p), (_, t)) in zip(net.namedParameters, entries) {
+            p.value.data = t.data
+            p.applyMask()
+        }
+        net.step = step
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import TicketsEngine
+
+/// The language's own builtins: printing, help, checks and conversions.
+func languageBuiltins() -> [BuiltinGroup] {
+    [
+        BuiltinGroup("Results and scripts", [
+            Builtin("print", variadic: true,
+                    doc: "Prints the values, separated by spaces, and a newline. Strings print without quotes.") { a in
+                a.ctx.write(a.positional.map(\.display).joined(separator: " "))
+                return .null
+            },
+            Builtin("progress", [
+                .string("text", "the status line"),
+                .bool("done", false, "end the line (else it is redrawn by the next call)"),
+            ], doc: """
+            Shows a status line on standard error (so it never mixes into results): on a
+            terminal redrawn in place until done=true, elsewhere (a log, a pipe) one plain
+            line per call.
+            """) { a in
+                let text = try a.string("text"), done = try a.bool("done")
+                a.ctx.progress(text, redraw: a.ctx.isTerminal, done: done || !a.ctx.isTerminal)
+                return .null
+            },
+            Builtin("time", doc: "Seconds since an arbitrary start, for measuring: t = time(); ...; print(time() - t).") { _ in
+                .number(Double(DispatchTime.now().uptimeNanoseconds) / 1e9)
+            },
+            Builtin("fmt", [
+                .number("x", "the number"),
+                .string("format", "%.4f", "\"%\" or a printf format of one number (f, g or e)"),
+            ], doc: """
+            A number as text with a printf format: fmt(0.87512, "%.2f") is "0.88"; "%"
+            gives a percentage, fmt(0.8, "%") is "80.00%".
+            """) { a in
+                let x = try a.number("x"), f = try a.string("format")
+                if f == "%" { return .string(formatPercent(x)) }
+                guard isNumberFormat(f) else {
+                    throw a.fail("format", "must be \"%\" or a number format like \"%.4f\" or \"%8.2e\", got \(quoteString(f))")
+                }
+                return .string(String(format: f, x))
+            },
+        ]),
+        BuiltinGroup("Values", [
+            Builtin("type", [.any("x", what: "any value", "the value")],
+                    doc: "The name of a value's type: \"number\", \"string\", \"list\", \"record\", \"net\", ...") { a in
+                .string(try a.value("x").typeName)
+            },
+            Builtin("str", [.any("x", what: "any value", "the value")], doc: "A value as the string print would show.") { a in
+                .string(try a.value("x").display)
+            },
+            Builtin("num", [.any("x", what: "string or number", "the text to read")],
+                    doc: "A string read as a number: num(\"0.5\") is 0.5.") { a in
+                let v = try a.value("x")
+                if case .number = v { return v }
+                guard case .string(let s) = v else { throw a.fail("x", "must be a string or a number, got \(describeBrief(v))") }
+                guard let x = Double(s.trimmingCharacters(in: .whitespaces)) else { throw a.fail("x", "is not a number: \(quoteString(s))") }
+                return .number(x)
+            },
+        ]),
+    ]
+}
+
+/// Checks and help: what a script uses to stop, and what a user reads.
+func checkBuiltins() -> [BuiltinGroup] {
+    [
+        BuiltinGroup("Checks", [
+            Builtin("assert", [
+                .any("cond", what: "any value", "the condition (false, nil, 0, \"\" and empty lists fail)"),
+                .string("message", "assertion failed", "the error's message"),
+            ], doc: "Stops with an error carrying the message when cond is false.") { a in
+                if !(try a.value("cond")).isTruthy { throw a.fail(try a.string("message")) }
+                return .null
+            },
+            Builtin("error", [.string("message", "what went wrong")], doc: "Stops with an error carrying the message.") { a in
+                throw TicketsError(.runtime, try a.string("message"), at: a.callLoc)
+            },
+            Builtin("check_args", [
+                .any("f", what: "builtin", "the builtin whose arguments to check"),
+                .record("args", optional: false, "the arguments by name, as the call would pass them"),
+                .optionalString("caller", "the name errors are reported under (default: the builtin's)"),
+            ], doc: """
+            Checks arguments against a builtin's declarations without calling it: each
+            argument's type and range, and the builtin's checks across arguments (a layer
+            named in rates= that the net lacks). Library functions call it before long work,
+            so a bad argument fails at once rather than after an hour of training:
+              check_args(prune, {net: net, rate: rate, rates: rates}, caller="imp")
+            Returns nil; a bad argument is an error naming the builtin (or the caller).
+            """) { a in
+                guard case .builtin(var target) = try a.value("f") else {
+                    throw a.fail("f", "must be a builtin, got \(describeBrief(try a.value("f")))")
+                }
+                if let caller = try a.optionalString("caller") {
+                    target = Builtin(caller, target.params, variadic: target.variadic, doc: target.doc,
+                                     validate: target.validate, fn: target.fn)
+                }
+                let fields = try a.record("args")?.fields ?? []
+                _ = try Args(builtin: target, ctx: a.ctx, callLoc: a.callLoc, positional: [],
+                             keywords: fields.map { ($0.0, $0.1, a.locs["args"] ?? a.callLoc) })
+                return .null
+            },
+            Builtin("help", [.any("x", what: "function or name", default: .null, "a function, or its name as a string")],
+                    doc: "Without an argument, an overview of the builtins and library functions; help(name) or help(\"name\") tells what one does.") { a in
+                a.ctx.write(try helpText(a))
+                return .null
+            },
+        ]),
+    ]
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// Numbers: elementary functions and reductions over lists.
+func mathBuiltins() -> [BuiltinGroup] {
+    func unary(_ name: String, _ doc: String, _ f: @escaping (Double) -> Double) -> Builtin {
+        Builtin(name, [.number("x", "the number")], doc: doc) { a in .number(f(try a.number("x"))) }
+    }
+    func extreme(_ name: String, _ pick: @escaping (Double, Double) -> Double) -> Builtin {
+        Builtin(name, variadic: true, signature: "\(name)(a, b, ...) or \(name)(list)",
+                doc: "The \(name == "min" ? "smallest" : "largest") of its arguments, or of a list.") { a in
+            var items = a.positional
+            if items.count == 1 {
+                switch items[0] {
+                case .list(let l): items = l.items
+                case .range(let lo, let hi) where lo <= hi: return .int(name == "min" ? lo : hi)
+                default: break
+                }
+            }
+            let xs = try items.map { v -> Double in
+                guard case .number(let x) = v else { throw a.fail("takes numbers, got \(describeBrief(v))") }
+                return x
+            }
+            guard let first = xs.first else { throw a.fail("needs at least one number") }
+            if xs.contains(where: \.isNaN) { return .number(.nan) }
+            return .number(xs.dropFirst().reduce(first, pick))
+        }
+    }
+    return [
+        BuiltinGroup("Math", [
+            unary("abs", "The absolute value of a number: abs(-2) is 2.", { Swift.abs($0) }),
+            unary("sqrt", "The square root (nan for negative numbers).", { $0.squareRoot() }),
+            unary("exp", "e (2.71828...) to the power x: exp(0) is 1.", { Foundation.exp($0) }),
+            unary("log", "The natural logarithm (-inf at 0, nan below).", { Foundation.log($0) }),
+            unary("floor", "The largest whole number ≤ x.", { $0.rounded(.down) }),
+            unary("ceil", "The smallest whole number ≥ x.", { $0.rounded(.up) }),
+            Builtin("round", [.number("x", "the number"), .int("digits", 0, min: 0, max: 15, "decimal digits to keep")],
+                    doc: "x rounded to a number of decimal digits (halves away from zero).") { a in
+                let x = try a.number("x"), d = try a.int("digits")
+                let m = Foundation.pow(10.0, Double(d))
+                let r = (x * m).rounded() / m
+                return .number(r.isFinite ? r : x)   // x · 10^d overflows only where x has no fraction left
+            },
+        ]),
+        BuiltinGroup("Values", [
+            extreme("min", Swift.min),
+            extreme("max", Swift.max),
+            Builtin("sum", [.any("list", what: "list or range of numbers", "the numbers")],
+                    doc: "The sum of a list (or a range) of numbers.") { a in
+                .number(try a.numbers("list").reduce(0, +))
+            },
+            Builtin("mean", [.any("list", what: "list or range of numbers", "the numbers")],
+                    doc: "The mean of a list (or a range) of numbers; nil for an empty list.") { a in
+                let xs = try a.numbers("list")
+                return xs.isEmpty ? .null : .number(xs.reduce(0, +) / Double(xs.count))
+            },
+        ]),
+    ]
+}

@@ -1,0 +1,33 @@
+import TicketsEngine
+
+/// A net seen from the language.
+final class NetObject: DeclaredMembers {
+    let net: Network
+    init(_ net: Network) { self.net = net }
+
+    var typeName: String { "net" }
+
+    /// "mlp 784-300-100-10  266,610 parameters  (fc1 235,200 · fc2 30,000 · fc3 1,000 weights)",
+    /// and the mask's line when the net is pruned.
+    func describe() -> String {
+        let layers = net.prunable.map { "\($0.name) \(grouped($0.weight.count))" }.joined(separator: " · ")
+        var s = "\(net.architecture)  \(grouped(net.parameterCount)) parameters  (\(layers) weights)"
+        if net.prunable.contains(where: { $0.weight.mask != nil }) {
+            s += "\n" + describeMask(Mask(of: net))
+        }
+        return s
+    }
+
+    static let members: [Member<NetObject>] = [
+        Member("layers", "the names of the prunable layers, in order") { .list($0.net.prunableNames.map { .string($0) }) },
+        Member("sizes", "the input size, then each prunable layer's output size") { o in
+            .list(([o.net.inputSize] + o.net.prunable.map { $0.weight.shape[0] }).map { .int($0) })
+        },
+        Member("parameters", "the number of trained values (weights and biases)") { .int($0.net.parameterCount) },
+        Member("weights", "the number of prunable weights") { .int($0.net.weightCount) },
+        Member("step", "training steps taken so far") { .int($0.net.step) },
+        Member("init", "the initializer's name") { .string($0.net.initializer.rawValue) },
+        Member("seed", "the seed of the initial weights") { .int(Int($0.net.seed)) },
+        Member("mask", "the mask the net computes with now") { .object(MaskObject(Mask(of: $0.net))) },
+    ]
+}
