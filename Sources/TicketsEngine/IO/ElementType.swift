@@ -41,8 +41,8 @@ public enum ElementType: String, Sendable, CaseIterable {
                     return v
                 }
                 switch self {
-                case .f32 where !bigEndian:
-                    // The machine is little-endian (x86-64, arm64): copy the bits as they are.
+                case .f32 where !bigEndian && machineIsLittleEndian:
+                    // The file's bytes are the machine's Float bits: copy them as they are.
                     UnsafeMutableRawPointer(target).copyMemory(from: p, byteCount: count * 4)
                 case .f32:
                     for i in 0..<count { dst[i] = Float(bitPattern: UInt32(truncatingIfNeeded: bits(i, 4))) }
@@ -88,6 +88,8 @@ public enum ElementType: String, Sendable, CaseIterable {
     /// of 0.5 written as bool) is an error naming the tensor.
     func encodeLittle(_ values: [Float], tensorName: String) throws -> [UInt8] {
         switch self {
+        case .f32 where machineIsLittleEndian:
+            return values.withUnsafeBytes { Array($0) }
         case .f32:
             var out = [UInt8]()
             out.reserveCapacity(values.count * 4)
@@ -96,11 +98,18 @@ public enum ElementType: String, Sendable, CaseIterable {
         case .u8, .bool:
             let top: Float = self == .bool ? 1 : 255
             var out = [UInt8](repeating: 0, count: values.count)
-            for (i, v) in values.enumerated() {
-                guard v >= 0, v <= top, v == v.rounded() else {
-                    throw EngineError("\(tensorName): value \(v) at index \(i) cannot be stored as \(rawValue) (whole numbers 0...\(Int(top)) only)")
+            var bad: Int? = nil
+            values.withUnsafeBufferPointer { source in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for i in 0..<source.count {
+                        let v = source[i]
+                        guard v >= 0, v <= top, v == v.rounded(.towardZero) else { bad = i; return }
+                        dst[i] = UInt8(v)
+                    }
                 }
-                out[i] = UInt8(v)
+            }
+            if let i = bad {
+                throw EngineError("\(tensorName): value \(values[i]) at index \(i) cannot be stored as \(rawValue) (whole numbers 0...\(Int(top)) only)")
             }
             return out
         default:
@@ -111,6 +120,9 @@ public enum ElementType: String, Sendable, CaseIterable {
     /// Types the writers accept.
     static let writable: Set<ElementType> = [.f32, .u8, .bool]
 }
+
+/// True on x86-64 and arm64, where a Float's bytes in memory are its little-endian bytes.
+let machineIsLittleEndian = UInt16(1).littleEndian == 1
 
 /// IEEE 754 half precision (1 sign, 5 exponent, 10 fraction bits) to Float32, exactly:
 /// normals, subnormals, ±0, ±infinity and NaN (payload kept in the high fraction bits).
