@@ -1,0 +1,114 @@
+import Foundation
+
+/// Reading a whole file, and writing one atomically, with errors a user can act on.
+
+/// The bytes of the file at `path`. A missing file, a folder, or a file the process
+/// may not read is an `EngineError.io` naming the path and the reason.
+public func readFileBytes(_ path: String) throws -> [UInt8] {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+        throw EngineError.io("\(path): \(errno == ENOENT ? "no such file" : systemReason(errno))")
+    }
+    guard (info.st_mode & S_IFMT) != S_IFDIR else {
+        throw EngineError.io("\(path) is a folder, not a file")
+    }
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { throw EngineError.io("\(path): cannot read the file (\(systemReason(errno)))") }
+    defer { close(fd) }
+
+    // Read until end of file: the size from stat is a hint, not a promise.
+    var bytes = [UInt8]()
+    bytes.reserveCapacity(Int(max(0, info.st_size)))
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+        let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if got < 0 {
+            if errno == EINTR { continue }
+            throw EngineError.io("\(path): cannot read the file (\(systemReason(errno)))")
+        }
+        if got == 0 { break }
+        bytes.append(contentsOf: chunk[0..<got])
+    }
+    return bytes
+}
+
+/// Writes `bytes` to `path` so that a reader sees either the old file or the whole
+/// new one, never a part: the bytes go to a temporary file in the same folder, are
+/// flushed to the disk (fsync), and the temporary file is renamed over `path`.
+/// A missing folder, a folder where the file should be, or a folder the process may
+/// not write to is an `EngineError.io` naming the path.
+public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    guard !path.isEmpty else { throw EngineError.io("cannot write a file with an empty name") }
+    let folder = (path as NSString).deletingLastPathComponent
+    let folderPath = folder.isEmpty ? "." : folder
+
+    var info = stat()
+    guard stat(folderPath, &info) == 0 else {
+        throw EngineError.io("\(path): \(errno == ENOENT ? "the folder \(folderPath) does not exist" : systemReason(errno))")
+    }
+    guard (info.st_mode & S_IFMT) == S_IFDIR else {
+        throw EngineError.io("\(path): \(folderPath) is a file, not a folder")
+    }
+    if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
+        throw EngineError.io("\(path) is a folder; give a file name")
+    }
+
+    // O_EXCL: never reuse (or follow a link at) an existing temporary name.
+    let base = (path as NSString).lastPathComponent
+    var temporary = ""
+    var fd: Int32 = -1
+    for attempt in 0..<16 {
+        temporary = (folderPath as NSString).appendingPathComponent(".\(base).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(attempt)")
+        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if fd >= 0 || errno != EEXIST { break }
+    }
+    guard fd >= 0 else {
+        throw EngineError.io("\(path): cannot write in \(folderPath) (\(systemReason(errno)))")
+    }
+
+    do {
+        try writeAll(fd, bytes, path: path)
+        guard fsync(fd) == 0 else { throw EngineError.io("\(path): cannot flush the file to disk (\(systemReason(errno)))") }
+        guard close(fd) == 0 else {
+            fd = -1
+            throw EngineError.io("\(path): cannot finish writing the file (\(systemReason(errno)))")
+        }
+        fd = -1
+        guard rename(temporary, path) == 0 else {
+            throw EngineError.io("\(path): cannot replace the file (\(systemReason(errno)))")
+        }
+    } catch {
+        if fd >= 0 { close(fd) }
+        unlink(temporary)
+        throw error
+    }
+
+    // Make the rename itself durable. A failure here leaves a complete file in place,
+    // so it is not reported.
+    let folderFD = open(folderPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if folderFD >= 0 {
+        _ = fsync(folderFD)
+        close(folderFD)
+    }
+}
+
+/// Writes every byte, retrying short writes and interrupted calls.
+private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+    try bytes.withUnsafeBytes { raw in
+        guard let base = raw.baseAddress else { return }
+        var done = 0
+        while done < raw.count {
+            let n = write(fd, base + done, raw.count - done)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw EngineError.io("\(path): cannot write the file (\(systemReason(errno)))")
+            }
+            done += n
+        }
+    }
+}
+
+/// The system's sentence for an errno value ("Permission denied").
+func systemReason(_ code: Int32) -> String {
+    String(cString: strerror(code))
+}
