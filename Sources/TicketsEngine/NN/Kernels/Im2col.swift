@@ -74,9 +74,19 @@ func col2im(_ s: Conv2DShape, _ col: UnsafePointer<Float>, ldc: Int, _ dx: Unsaf
                     let src = row + oh * outW
                     let dst = plane + (oh * step - s.padding + i) * inW   // input row ih
                     let shift = j - s.padding                              // iw = ow·stride + shift
-                    for ow in cols { dst[ow * step + shift] += src[ow] }
+                    if step == 1 {   // a separate loop, so that it vectorises
+                        addRow(src + cols.lowerBound, into: dst + cols.lowerBound + shift, count: cols.count)
+                    } else {
+                        for ow in cols { dst[ow * step + shift] += src[ow] }
+                    }
                 }
             }
         }
     }
+}
+
+/// dst[k] += src[k] for k in 0..<count.
+@inline(never)
+private func addRow(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, count: Int) {
+    for k in 0..<count { dst[k] += src[k] }
 }
