@@ -34,9 +34,9 @@ public func conv2dForward(_ s: Conv2DShape, x: UnsafePointer<Float>, weight: Uns
 
 /// The gradients of y = conv(x, w) + b for a gradient dy of y.
 /// x (N, C, H, W), w (O, C, KH, KW), dy (N, O, OH, OW) → dx (N, C, H, W) when dx is
-/// not nil (overwritten, for the given samples), dW (O, C, KH, KW) and db (O) when not
-/// nil: the sums over the given samples, added to what is there when `accumulate`,
-/// else written over it.
+/// not nil (overwritten, for the given samples); dW (O, C, KH, KW) and, when not nil,
+/// db (O): the sums over the given samples, added to what is there when `accumulate`,
+/// else written over it. One scratch serves both passes.
 public func conv2dBackward(_ s: Conv2DShape, x: UnsafePointer<Float>, weight: UnsafePointer<Float>,
                            dy: UnsafePointer<Float>, dx: UnsafeMutablePointer<Float>?,
                            dWeight: UnsafeMutablePointer<Float>, dBias: UnsafeMutablePointer<Float>?,

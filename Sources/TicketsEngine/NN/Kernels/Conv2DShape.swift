@@ -89,11 +89,18 @@ public struct Conv2DShape: Equatable, Sendable, CustomStringConvertible {
 /// - `perSample`: for each sample n, y[n] (O, OH·OW) = w (O, C·KH·KW) · col(x[n]).
 ///   The product lands in NCHW order directly, and the column matrix (C·KH·KW, OH·OW)
 ///   is small enough to stay in cache (Conv-2's second layer: 576 × 784 Floats,
-///   1.8 MB). This is the default.
+///   1.8 MB) and does not grow with the batch. This is the default.
 /// - `wholeBatch`: one product Y (O, N·OH·OW) = w · [col(x[0]) … col(x[N−1])]. BLAS gets
-///   one big matrix instead of N medium ones, which pays when OH·OW is small (late
-///   ResNet stages, 8×8 and 4×4), but the column matrix grows with the batch (108 MB
-///   for Conv-2's second layer at batch 60) and Y must be reordered into NCHW.
+///   one big matrix instead of N medium ones, which should pay when OH·OW is small,
+///   but the column matrix grows with the batch (120 MB of scratch for Conv-2's second
+///   layer at batch 60) and Y must be reordered into NCHW.
+///
+/// Why per sample: measured on one thread (ConvBenchmarkTests, a busy shared 2-core
+/// machine, best of three runs), one forward + backward of Conv-2's first two layers
+/// at batch 60 took 106 ms per sample against 147 ms whole-batch; two 64-channel 8×8
+/// convolutions at batch 128 (a ResNet-20 last stage), where whole-batch should shine,
+/// 47 against 50 ms. Medium products already keep OpenBLAS busy; the big column matrix
+/// only adds memory traffic. `wholeBatch` is kept for comparison (its own file).
 public enum Conv2DStrategy: Sendable, CaseIterable {
     case perSample
     case wholeBatch
