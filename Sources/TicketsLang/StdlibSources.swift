@@ -8,53 +8,218 @@ public let stdlibSources: [(name: String, text: String)] = [
 # The builtin `rewind`, under a name imp's `rewind=` argument does not hide.
 _rewind_to = rewind
 
-# Iterative magnitude pruning (Frankle & Carbin, ICLR 2019).
-# Level 0 trains the dense net; each further level prunes `rate` of the remaining
-# weights by magnitude (`rates` gives a layer its own rate, as {fc3: 0.1}), resets the
-# survivors and trains again. `rewind` says what to reset them to: a snapshot (the
-# default is a snapshot of the net as imp starts, the LTH's rewind to init), or
-# "reinit" for the random re-initialisation control (survivors drawn afresh from the
-# initialiser at every level). Returns a table: level, kept, acc, and each layer's density.
-fn imp(net, data, levels=10, rate=0.2, rates={}, epochs=5, lr=0.1, batch=60, rewind=nil, scope="layer", optimizer="sgd", momentum=0, seed=0)
+# The best row of an evaluation history (train(..., eval_every=N)): the iteration of
+# minimum validation loss, the LTH paper's early-stop iteration (Frankle & Carbin 2019,
+# §2), with the test accuracy there. Nothing selects on the test split.
+fn early_stop(history)
+  best = nil
+  for row in history
+    if row.val_loss == nil
+      error("early_stop: the history has no validation loss; make the data set with dataset(..., validation=5000) and train with eval_every=")
+    end
+    if best == nil or row.val_loss < best.val_loss
+      best = row
+    end
+  end
+  if best == nil
+    error("early_stop: the history is empty")
+  end
+  return best
+end
+
+# Iterative magnitude pruning (Frankle & Carbin, ICLR 2019, §2), with late rewinding
+# (Frankle et al. 2019, "Stabilizing the LTH") and the paper's controls (Figure 4).
+# Level 0 trains the dense net for T iterations (T = steps, or epochs of the training
+# split). Each further level prunes `rate` of the remaining weights by magnitude
+# (`output_rate` for the output layer, 10% as the paper's LeNet; `rates` gives any layer
+# its own, as {fc3: 0.1}), rewinds the survivors and trains again to iteration T.
+#   rewind      what survivors are reset to: a snapshot (default: the net as imp starts,
+#               the original LTH), or "reinit": the older control that draws survivors
+#               afresh at every level and prunes from those runs (masks differ too).
+#   rewind_at   k > 0: late rewinding. Level 0 keeps its state at iteration k of its own
+#               run; later levels rewind to it and train the remaining T − k iterations.
+#   controls    any of "reinit", "random", "shuffle": at every level ≥ 1, beside the
+#               ticket, train (a) the ticket's mask with freshly drawn weights, from
+#               iteration 0 for T iterations; (b) a random mask with the ticket's
+#               per-layer densities, and (c) the ticket's mask shuffled within each
+#               layer, both from the rewind point. Their draws derive from the net's seed.
+#   eval_every  evaluate every N iterations (the data set needs a validation split): the
+#               table gains stop_iter and stop_acc, the early-stop iteration (minimum
+#               validation loss) and the test accuracy there, per level and control.
+#   preset      a record such as preset("lth-lenet"): the arguments left out take its
+#               values (explicit arguments win).
+# Returns a table: level, kept, acc (test accuracy at the end), [stop_iter, stop_acc],
+# each layer's density, then each control's columns.
+fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, preset=nil)
+  # A preset fills the arguments the caller left out.
+  if preset != nil
+    if type(preset) != "record"
+      error("imp: preset must be a record such as preset(\"lth-lenet\"), got {type(preset)}")
+    end
+    s = {levels: levels, rate: rate, output_rate: output_rate, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, rewind_at: rewind_at, eval_every: eval_every, scope: scope, seed: seed}
+    for k in keys(s)
+      if missing(k) and has(preset, k)
+        s[k] = preset[k]
+      end
+    end
+    levels = s.levels
+    rate = s.rate
+    output_rate = s.output_rate
+    epochs = s.epochs
+    steps = s.steps
+    lr = s.lr
+    batch = s.batch
+    optimizer = s.optimizer
+    momentum = s.momentum
+    weight_decay = s.weight_decay
+    schedule = s.schedule
+    warmup = s.warmup
+    rewind_at = s.rewind_at
+    eval_every = s.eval_every
+    scope = s.scope
+    seed = s.seed
+    # A preset that trains for a number of iterations does so unless epochs was given.
+    if not missing("epochs") and missing("steps")
+      steps = nil
+    end
+  end
+
   # Check every argument before the first (long) training.
   if type(levels) != "number" or levels < 0 or levels != floor(levels)
     error("imp: levels must be a whole number ≥ 0, got {levels}")
   end
-  check_args(train, {net: net, data: data, epochs: epochs, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, seed: seed}, caller="imp")
+  if type(rewind_at) != "number" or rewind_at < 0 or rewind_at != floor(rewind_at)
+    error("imp: rewind_at must be a whole number ≥ 0 (an iteration), got {rewind_at}")
+  end
+  train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, eval_every: eval_every}
+  check_args(train, train_args, caller="imp")
   check_args(prune, {net: net, rate: rate, rates: rates, scope: scope}, caller="imp")
+  check_args(prune, {net: net, rate: output_rate}, caller="imp: output_rate")
+  # The output layer is pruned at output_rate unless rates names it.
+  out = net.layers[-1]
+  all_rates = {}
+  for k in keys(rates)
+    all_rates[k] = rates[k]
+  end
+  if not has(all_rates, out)
+    all_rates[out] = output_rate
+  end
   if rewind == nil
     rewind = snapshot(net)
   end
-  reinit_control = rewind == "reinit"
-  if type(rewind) == "string" and not reinit_control
+  reinit_mode = rewind == "reinit"
+  if type(rewind) == "string" and not reinit_mode
     error("imp: rewind must be a snapshot or \"reinit\", got \"{rewind}\"")
   end
-  if type(rewind) != "snapshot" and not reinit_control
+  if type(rewind) != "snapshot" and not reinit_mode
     error("imp: rewind must be a snapshot or \"reinit\", got {type(rewind)} {rewind}")
   end
-  formats = {kept: "%", acc: "%.4f"}
+  if rewind_at > 0 and (missing("rewind") == false or reinit_mode)
+    error("imp: rewind_at takes its rewind point from level 0's own run; leave rewind out")
+  end
+  if type(controls) != "list"
+    error("imp: controls must be a list of \"reinit\", \"random\", \"shuffle\", got {type(controls)}")
+  end
+  for c in controls
+    if c != "reinit" and c != "random" and c != "shuffle"
+      error("imp: controls must hold \"reinit\", \"random\" or \"shuffle\", got {c}")
+    end
+  end
+  if eval_every != nil and data.validation == 0
+    error("imp: eval_every finds the early-stop iteration on a validation split, and the data set has none: dataset(..., validation=5000)")
+  end
+
+  # T, the iterations of a whole run, counted from where the net stands.
+  start = net.step
+  total = steps
+  if total == nil
+    total = epochs * ceil(data.train / min(batch, data.train))
+  end
+  if rewind_at >= total
+    error("imp: rewind_at ({rewind_at}) must come before the end of training ({total} iterations)")
+  end
+
+  formats = {kept: "%", acc: "%.4f", stop_acc: "%.4f"}
   for name in net.layers
     formats[name] = "%"
   end
-  t = table(["level", "kept", "acc"] + net.layers, formats=formats)
+  for c in controls
+    formats[c + "_acc"] = "%.4f"
+    formats[c + "_stop_acc"] = "%.4f"
+  end
+  columns = ["level", "kept", "acc"]
+  if eval_every != nil
+    columns = columns + ["stop_iter", "stop_acc"]
+  end
+  t = table(columns + net.layers, formats=formats)
+
   for level in 0..levels
     if level > 0
-      prune(net, rate=rate, scope=scope, rates=rates)
-      if reinit_control
-        reinit(net, seed=seed + 1000 + level)
+      prune(net, rate=rate, scope=scope, rates=all_rates)
+      if reinit_mode
+        reinit(net, seed=derive_seed(net.seed, level))
       else
         _rewind_to(net, rewind)
       end
     end
-    train(net, data, epochs=epochs, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, seed=seed, quiet=true)
+    n = total - (net.step - start)
+    if level == 0 and rewind_at > 0
+      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, snapshot_at=[start + rewind_at], quiet=true)
+      rewind = h.snapshots[0]
+      h = h.history
+    else
+      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, quiet=true)
+    end
     r = evaluate(net, data)
     d = density(net)
     row = {level: level, kept: d.total, acc: r.acc}
+    if eval_every != nil
+      best = early_stop(h)
+      row.stop_iter = best.iteration
+      row.stop_acc = best.acc
+    end
     for name in net.layers
       row[name] = d[name]
     end
+    for c in controls
+      if level > 0
+        cnet = clone(net)
+        if c == "reinit"
+          reinit(cnet, seed=derive_seed(net.seed, 1000 + level))
+          cn = total
+        else
+          if c == "random"
+            apply(cnet, random_mask(net, density=d, seed=derive_seed(net.seed, 2000 + level)))
+          else
+            apply(cnet, shuffle_mask(net, seed=derive_seed(net.seed, 3000 + level)))
+          end
+          _rewind_to(cnet, rewind)
+          cn = n
+        end
+        # A control keeps the ticket's density in every layer, exactly.
+        cd = density(cnet)
+        for name in net.layers
+          assert(cd[name] == d[name], "imp: the {c} control's {name} density {cd[name]} differs from the ticket's {d[name]}")
+        end
+        ch = train(cnet, data, steps=cn, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, quiet=true)
+        row[c + "_acc"] = evaluate(cnet, data).acc
+        if eval_every != nil
+          cbest = early_stop(ch)
+          row[c + "_stop_iter"] = cbest.iteration
+          row[c + "_stop_acc"] = cbest.acc
+        end
+      else
+        row[c + "_acc"] = nil
+      end
+    end
     t.add(row)
-    progress("level {level}/{levels}  {pct(d.total)} kept  acc {fmt(r.acc)}", done=level == levels)
+    note = ""
+    for c in controls
+      if level > 0
+        note = note + "  {c} {fmt(row[c + "_acc"])}"
+      end
+    end
+    progress("level {level}/{levels}  {pct(d.total)} kept  acc {fmt(r.acc)}{note}", done=level == levels)
   end
   return t
 end
@@ -65,6 +230,49 @@ end
 # A fraction as a percentage with two decimals: pct(0.8004) is "80.04%".
 fn pct(x)
   return fmt(x, "%")
+end
+"""#),
+    (name: "stdlib/stability.tks", text: #"""
+# Stability: linear mode connectivity of a net (stdlib/stability.tks), written in Tickets itself.
+
+# Instability (Frankle, Dziugaite, Roy & Carbin, "Linear Mode Connectivity and the LTH",
+# ICML 2020, §2): the net's state at iteration `at` of a training run (the net is
+# trained there first if it is earlier, with data order `data_seed`), then two copies
+# trained to the end of the run (T = steps, or epochs of the training split) with
+# different data orders (`seeds`). Returns lmc's record for the pair (barrier, curve,
+# error_a, error_b) with the two nets as a and b. A masked net's copies keep its mask.
+# The paper calls a net stable at `at` when the barrier is under 0.02.
+fn instability(net, data, at=0, epochs=1, steps=nil, seeds=[1, 2], lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, data_seed=0, points=30)
+  if type(at) != "number" or at < 0 or at != floor(at)
+    error("instability: at must be a whole number ≥ 0 (an iteration), got {at}")
+  end
+  if type(seeds) != "list" or len(seeds) != 2
+    error("instability: seeds must be a list of two data-order seeds, got {seeds}")
+  end
+  check_args(train, {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, seed: data_seed}, caller="instability")
+  check_args(lmc, {a: net, b: net, data: data, steps: points}, caller="instability")
+  total = steps
+  if total == nil
+    total = epochs * ceil(data.train / min(batch, data.train))
+  end
+  if at >= total
+    error("instability: at ({at}) must come before the end of training ({total} iterations)")
+  end
+  if net.step > at
+    error("instability: the net is at iteration {net.step}, past at={at}; rewind it to an earlier snapshot first")
+  end
+  base = clone(net)
+  if base.step < at
+    train(base, data, steps=at - base.step, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, seed=data_seed, quiet=true)
+  end
+  a = clone(base)
+  b = clone(base)
+  train(a, data, steps=total - at, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, seed=seeds[0], quiet=true)
+  train(b, data, steps=total - at, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, seed=seeds[1], quiet=true)
+  r = lmc(a, b, data, steps=points)
+  r.a = a
+  r.b = b
+  return r
 end
 """#),
 ]

@@ -24,7 +24,7 @@ struct TrainingTests {
         let before = try Trainer.evaluate(net, on: data)
         var cfg = TrainConfig(); cfg.epochs = 30; cfg.lr = 0.1; cfg.batch = 20; cfg.momentum = 0.9
         let h = try Trainer.train(net, on: data, cfg)
-        #expect(h.count == 30 && h.last!.loss < h.first!.loss)
+        #expect(h.epochs.count == 30 && h.epochs.last!.loss < h.epochs.first!.loss)
         let after = try Trainer.evaluate(net, on: data)
         #expect(after.acc > 0.85 && after.acc > before.acc, "accuracy \(before.acc) → \(after.acc)")
     }
@@ -102,7 +102,7 @@ struct TrainingTests {
     @Test func anEmptyDataSetIsAnError() throws {
         let empty = try Dataset.memory(name: "empty", trainX: [], trainY: [], testX: [], testY: [], features: 4, classes: 2)
         #expect(throws: EngineError.self) { try Trainer.train(try Network.mlp([4, 2]), on: empty, TrainConfig()) }
-        #expect(try Trainer.evaluate(try Network.mlp([4, 2]), on: empty) == (0, 0))
+        #expect(try Trainer.evaluate(try Network.mlp([4, 2]), on: empty).count == 0)
     }
 
     @Test func shapeMismatchIsAnError() throws {
@@ -130,5 +130,60 @@ struct TrainingTests {
         l.weight.grad!.data = [-3]; l.bias.grad!.data = [0]
         Adam(net.trainableParameters, lr: 0.01).step()   // bias-corrected m̂/√v̂ = sign(g) on the first step
         #expect(abs(l.weight.value.data[0] - 1.01) < 1e-5)
+    }
+}
+
+/// The optimizers and schedules the papers use, one step at a time by hand.
+struct OptimizerTests {
+    @Test func adamwDecaysTheWeightsApartFromTheGradient() throws {
+        let net = try Network.mlp([1, 1], seed: 0)
+        let l = net.linears[0]
+        l.weight.value.data = [1]; l.bias.value.data = [0]
+        l.weight.grad!.data = [-3]; l.bias.grad!.data = [0]
+        // w·(1 − η·λ) − η·sign(g) on the first step: 1·(1 − 0.001) + 0.01 = 1.009
+        Adam(net.trainableParameters, lr: 0.01, weightDecay: 0.1, decoupled: true).step()
+        #expect(abs(l.weight.value.data[0] - 1.009) < 1e-5)
+    }
+
+    @Test func nesterovStepsByHand() throws {
+        let net = try Network.mlp([1, 1], seed: 0)
+        let l = net.linears[0]
+        l.weight.value.data = [1]; l.bias.value.data = [0]
+        let opt = SGD(net.trainableParameters, lr: 0.1, momentum: 0.5, nesterov: true)
+        l.weight.grad!.data = [2]; l.bias.grad!.data = [0]
+        opt.step()   // v = 2; w = 1 − 0.1·(2 + 0.5·2) = 0.7
+        #expect(abs(l.weight.value.data[0] - 0.7) < 1e-6)
+        opt.step()   // v = 0.5·2 + 2 = 3; w = 0.7 − 0.1·(2 + 1.5) = 0.35
+        #expect(abs(l.weight.value.data[0] - 0.35) < 1e-6)
+    }
+
+    @Test func schedulesByHand() {
+        let step = LRSchedule.step(milestones: [10, 20], gamma: 0.1)
+        #expect(step.rate(base: 1, at: 9) == 1 && abs(step.rate(base: 1, at: 10) - 0.1) < 1e-12 && abs(step.rate(base: 1, at: 25) - 0.01) < 1e-12)
+        let cos = LRSchedule.cosine(total: 100, minimum: 0)
+        #expect(cos.rate(base: 1, at: 0) == 1 && abs(cos.rate(base: 1, at: 50) - 0.5) < 1e-12 && cos.rate(base: 1, at: 100) < 1e-12)
+        #expect(cos.rate(base: 1, at: 150) < 1e-12)
+        #expect(LRSchedule.constant.rate(base: 0.4, at: 0, warmup: 4) == 0.1 && LRSchedule.constant.rate(base: 0.4, at: 3, warmup: 4) == 0.4)
+        // With warm-up, cosine anneals over the iterations after it.
+        #expect(abs(cos.rate(base: 1, at: 55, warmup: 10) - 0.5) < 1e-12)
+    }
+
+    @Test func twoCallsTrainAsOne() throws {
+        let data = TrainingTests.toyData(n: 90)
+        for method in TrainConfig.Method.allCases {
+            var cfg = TrainConfig(); cfg.batch = 20; cfg.method = method
+            cfg.lr = method == .sgd ? 0.1 : 0.01; cfg.momentum = method == .sgd ? 0.9 : 0
+            cfg.weightDecay = method == .adamw ? 0.01 : 0
+            let one = try Network.mlp([4, 8, 4], seed: 1), two = try Network.mlp([4, 8, 4], seed: 1)
+            cfg.steps = 13
+            _ = try Trainer.train(one, on: data, cfg)
+            cfg.steps = 6
+            _ = try Trainer.train(two, on: data, cfg)
+            cfg.steps = 7
+            _ = try Trainer.train(two, on: data, cfg)
+            #expect(zip(one.namedParameters, two.namedParameters).allSatisfy { $0.1.value.data == $1.1.value.data },
+                    "\(method): two calls differ from one")
+            #expect(one.step == 13 && two.step == 13)
+        }
     }
 }

@@ -11,3 +11,10 @@
 void tickets_adam(float *w, float *m1, float *v, const float *g, const float *mask,
                   float s1, float inv2, float b1, float b2, float eps, float wd,
                   size_t lo, size_t hi);
+
+// AdamW (Loshchilov & Hutter), decoupled weight decay as torch.optim.AdamW:
+// gi = g⊙m; moments as Adam; w ← (w·(1 − decay) − s1·m1 / (sqrt(v·inv2) + eps)) ⊙ m,
+// decay = lr·weight_decay.
+void tickets_adamw(float *w, float *m1, float *v, const float *g, const float *mask,
+                   float s1, float inv2, float b1, float b2, float eps, float decay,
+                   size_t lo, size_t hi);

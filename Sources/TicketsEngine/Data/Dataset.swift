@@ -10,15 +10,36 @@ public final class Dataset {
     public let classes: Int
     public let train: Split
     public let test: Split
+    /// Examples held out of the training split to select on (early stopping); nil
+    /// unless asked for. Nothing selects on the test split.
+    public let validation: Split?
 
-    public init(name: String, source: String, sampleShape: [Int], classes: Int, train: Split, test: Split) throws {
+    public init(name: String, source: String, sampleShape: [Int], classes: Int, train: Split, test: Split,
+                validation: Split? = nil) throws {
         let size = sampleShape.reduce(1, *)
-        guard train.sampleSize == size, test.sampleSize == size else {
+        guard train.sampleSize == size, test.sampleSize == size, validation.map({ $0.sampleSize == size }) ?? true else {
             throw EngineError("the splits hold samples of \(train.sampleSize) and \(test.sampleSize) values, but the shape \(shapeText(sampleShape)) has \(size)")
         }
         self.name = name; self.source = source; self.sampleShape = sampleShape
-        self.classes = classes; self.train = train; self.test = test
+        self.classes = classes; self.train = train; self.test = test; self.validation = validation
     }
+
+    /// A copy whose training split gives up `count` examples, chosen uniformly at random
+    /// with `seed` (not stratified by class), to a validation split; the rest keep
+    /// their order. The LTH paper holds out 5,000 of MNIST's 60,000 (§2, Figure 2).
+    public func holdingOut(validation count: Int, seed: UInt64 = 0) throws -> Dataset {
+        guard count >= 1, count < train.count else {
+            throw EngineError("validation must be between 1 and \(train.count - 1) (the training split has \(train.count) examples), got \(count)")
+        }
+        var rng = RNG(seed: seed, stream: Dataset.validationStream)
+        let order = rng.permutation(train.count)
+        let held = Array(order[0..<count]).sorted(), kept = Array(order[count...]).sorted()
+        return try Dataset(name: name, source: source, sampleShape: sampleShape, classes: classes,
+                           train: train.select(kept), test: test, validation: train.select(held))
+    }
+
+    /// The stream of the validation split's draw (apart from init and data-order streams).
+    static let validationStream: UInt64 = 0x5641_4C49_4400   // "VALID"
 
     /// Values in one sample (784 for 28×28 images).
     public var sampleSize: Int { sampleShape.reduce(1, *) }
@@ -26,7 +47,7 @@ public final class Dataset {
     /// The first `train` training and `test` test examples (a quick subset).
     public func subset(train a: Int, test b: Int) throws -> Dataset {
         try Dataset(name: name, source: source, sampleShape: sampleShape, classes: classes,
-                    train: train.prefix(a), test: test.prefix(b))
+                    train: train.prefix(a), test: test.prefix(b), validation: validation)
     }
 }
 
@@ -97,6 +118,22 @@ public final class Split {
         [Float](unsafeUninitializedCapacity: count * sampleSize) { buf, n in
             copy(0..<count, into: buf.baseAddress!)
             n = count * sampleSize
+        }
+    }
+
+    /// The samples at `rows`, in that order.
+    public func select(_ rows: [Int32]) throws -> Split {
+        let d = sampleSize
+        let labels = rows.map { self.labels[Int($0)] }
+        switch storage {
+        case .floats(let f):
+            var out = [Float](repeating: 0, count: rows.count * d)
+            for (r, i) in rows.enumerated() { out[(r * d)..<((r + 1) * d)] = f[(Int(i) * d)..<((Int(i) + 1) * d)] }
+            return try Split(storage: .floats(out), labels: labels, sampleSize: d)
+        case .bytes(let b, let scale):
+            var out = [UInt8](repeating: 0, count: rows.count * d)
+            for (r, i) in rows.enumerated() { out[(r * d)..<((r + 1) * d)] = b[(Int(i) * d)..<((Int(i) + 1) * d)] }
+            return try Split(storage: .bytes(out, scale: scale), labels: labels, sampleSize: d)
         }
     }
 

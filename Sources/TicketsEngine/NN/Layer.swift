@@ -28,6 +28,8 @@ public protocol Layer: AnyObject {
     func initialize(_ initializer: Initializer, rng: inout RNG)
     /// One line for the net's summary ("fc1 784→300").
     var summary: String { get }
+    /// An independent copy: the same parameters (values and masks) and mode.
+    func copy() -> Layer
 }
 
 extension Layer {

@@ -7,8 +7,14 @@ public final class Network {
     public let layers: [Layer]
     public let initializer: Initializer
     public let seed: UInt64
-    /// Training steps taken so far (snapshots record it; late rewinding reads it).
+    /// Training steps taken so far: the iteration count. Snapshots record it, late
+    /// rewinding reads it, and a later `train` continues the data order from it.
     public var step = 0
+    /// The optimizer of the last `train`, kept so that the next one continues its
+    /// state (momentum, Adam's moments); nil after `rewind`, `reinit` or a copy.
+    public var optimizer: Optimizer?
+    /// Re-initialisations drawn so far (each draws from its own stream).
+    public private(set) var redraws = 0
     /// Every parameter with its state-dict key, layer by layer, depth first.
     public let namedParameters: [(key: String, parameter: Parameter)]
     /// The layers whose weights pruning may touch, each with that weight: the units of
@@ -80,12 +86,59 @@ public final class Network {
         for (_, l) in allLayers { l.training = on }
     }
 
-    /// Draws all weights and biases afresh from the initializer (the i-th layer that
-    /// has parameters uses stream i of `seed`), then re-applies the current masks.
-    public func reinitialize(seed: UInt64) {
+    /// Draws all weights and biases from the initializer (the i-th layer that has
+    /// parameters uses stream i of `seed`), then re-applies the current masks. Model
+    /// builders call it once with the net's seed: these are the initial weights.
+    public func initialize(seed: UInt64) {
+        initialize(seed: seed, streamBase: 0)
+    }
+
+    func initialize(seed: UInt64, streamBase: UInt64) {
         for (i, l) in allLayers.map(\.layer).filter({ !$0.parameters.isEmpty }).enumerated() {
-            var rng = RNG(seed: seed, stream: UInt64(i))
+            var rng = RNG(seed: seed, stream: streamBase + UInt64(i))
             l.initialize(initializer, rng: &rng)
+        }
+    }
+
+    /// The streams of re-initialisations start here, far from the initial weights'
+    /// streams 0, 1, 2, ...: a re-draw can never reproduce the net's own init.
+    static let redrawStreams: UInt64 = 0x5245_494E_4954_0000   // "REINIT"
+
+    /// Draws all weights and biases afresh for the random re-initialisation control
+    /// and keeps the masks: from `seed` when given, else from a seed derived from the
+    /// net's own seed and how many re-draws it has had (so replicates that differ in
+    /// their seed differ in their controls, and each re-draw is new). The draws come
+    /// from streams no initialisation uses. Resets the iteration count and optimizer.
+    /// Returns the seed it used.
+    @discardableResult
+    public func redraw(seed: UInt64? = nil) -> UInt64 {
+        redraws += 1
+        let s = seed ?? RNG.mix(self.seed, UInt64(redraws))
+        initialize(seed: s, streamBase: Network.redrawStreams)
+        step = 0
+        optimizer = nil
+        return s
+    }
+
+    /// An independent copy: the same layers, parameters, masks and iteration count,
+    /// with no optimizer state (a copy trains with a fresh optimizer).
+    public func copy() -> Network {
+        // The layers were valid in this net, so they are in the copy.
+        let net = try! Network(architecture: architecture, layers: layers.map { $0.copy() }, initializer: initializer, seed: seed)
+        net.step = step
+        net.redraws = redraws
+        return net
+    }
+
+    /// Whether another net has the same parameters (keys and shapes): the condition
+    /// for interpolating, comparing or snapshotting between them.
+    public func check(sameArchitectureAs other: Network) throws {
+        let a = namedParameters, b = other.namedParameters
+        guard a.map(\.key) == b.map(\.key) else {
+            throw EngineError("the nets have different layers (\(prunableNames.joined(separator: ", ")) and \(other.prunableNames.joined(separator: ", ")))")
+        }
+        for ((key, p), (_, q)) in zip(a, b) where p.shape != q.shape {
+            throw EngineError("the nets' \(key) differ in shape: \(shapeText(p.shape)) and \(shapeText(q.shape))")
         }
     }
 

@@ -34,6 +34,14 @@ public final class Parameter {
         grad = role == .buffer ? nil : Tensor(zeros: shape)
     }
 
+    /// A copy: the same values and mask, a zero gradient, no fused update.
+    public func copy() -> Parameter {
+        let p = Parameter(name, role: role, shape: shape)
+        p.value = value.copy()
+        p.mask = mask?.copy()
+        return p
+    }
+
     public var shape: [Int] { value.shape }
     public var count: Int { value.count }
     /// Whether pruning may touch it: weights only; biases and buffers never.

@@ -31,6 +31,9 @@ public final class Snapshot {
             p.value.data = t.data
             p.applyMask()
         }
+        // Training from here continues the data order (and any schedule) at the
+        // snapshot's iteration with a fresh optimizer, as open_lth does when it rewinds.
         net.step = step
+        net.optimizer = nil
     }
 }

@@ -27,6 +27,26 @@ enum Kernels {
         }
     }
 
+    /// SGD with Nesterov momentum, PyTorch's form: d = g⊙m + λw; v ← μv + d;
+    /// w ← (w − η(d + μv)) ⊙ m.
+    @inline(never)
+    static func sgdNesterov(_ w: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
+                            _ m: UnsafePointer<Float>?, lr: Float, mu: Float, wd: Float, _ r: Range<Int>) {
+        if let m {
+            for i in r {
+                let d = g[i] * m[i] + wd * w[i]
+                v[i] = mu * v[i] + d
+                w[i] = (w[i] - lr * (d + mu * v[i])) * m[i]
+            }
+        } else {
+            for i in r {
+                let d = g[i] + wd * w[i]
+                v[i] = mu * v[i] + d
+                w[i] -= lr * (d + mu * v[i])
+            }
+        }
+    }
+
     /// SGD with momentum: v ← μv + g⊙m + λw; w ← (w − ηv) ⊙ m.
     @inline(never)
     static func sgdMomentum(_ w: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
@@ -50,5 +70,12 @@ enum Kernels {
                      _ g: UnsafePointer<Float>, _ m: UnsafePointer<Float>?,
                      s1: Float, inv2: Float, b1: Float, b2: Float, eps: Float, wd: Float, _ r: Range<Int>) {
         tickets_adam(w, m1, v, g, m, s1, inv2, b1, b2, eps, wd, r.lowerBound, r.upperBound)
+    }
+
+    /// AdamW: Adam with decoupled weight decay, decay = η·λ (see CKernels).
+    static func adamw(_ w: UnsafeMutablePointer<Float>, _ m1: UnsafeMutablePointer<Float>, _ v: UnsafeMutablePointer<Float>,
+                      _ g: UnsafePointer<Float>, _ m: UnsafePointer<Float>?,
+                      s1: Float, inv2: Float, b1: Float, b2: Float, eps: Float, decay: Float, _ r: Range<Int>) {
+        tickets_adamw(w, m1, v, g, m, s1, inv2, b1, b2, eps, decay, r.lowerBound, r.upperBound)
     }
 }

@@ -22,6 +22,15 @@ public struct RNG {
         self.init(seed: seed &* 0x9E37_79B9_7F4A_7C15 ^ (stream &+ 0x632B_E59B_D9B4_E019))
     }
 
+    /// A seed derived from two numbers (splitmix64 of a combination): for seeds
+    /// derived from a net's seed and a counter.
+    public static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        var z = a &* 0x9E37_79B9_7F4A_7C15 &+ b &* 0xD1B5_4A32_D192_ED03 &+ 0x632B_E59B_D9B4_E019
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return (z ^ (z >> 31)) & 0x001F_FFFF_FFFF_FFFF   // 53 bits: exact as a language number
+    }
+
     @inline(__always) private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     public mutating func next() -> UInt64 {

@@ -2,11 +2,17 @@ import Foundation
 
 public enum Trainer {
     /// Trains `net` on the training split with shuffled mini-batches (the last, smaller
-    /// batch is kept). Stops early, keeping the net as it is after the last whole step,
-    /// when `shouldStop` turns true; that and a non-finite loss are reported by throwing.
+    /// batch of an epoch is kept), continuing where the net stands: the data order
+    /// follows the net's iteration count t (iteration t is step t mod S of the epoch
+    /// that shuffles with stream ⌊t/S⌋ + 1 of `cfg.seed`, S steps an epoch), and the
+    /// net's optimizer goes on with its state when the settings allow. So two calls
+    /// train exactly as one call of both lengths would.
+    ///
+    /// Stops early, keeping the net as it is after the last whole step, when
+    /// `shouldStop` turns true; that and a non-finite loss are reported by throwing.
     public static func train(_ net: Network, on data: Dataset, _ cfg: TrainConfig,
                              progress: ((TrainProgress) -> Void)? = nil,
-                             shouldStop: () -> Bool = { false }) throws -> [EpochRecord] {
+                             shouldStop: () -> Bool = { false }) throws -> TrainResult {
         try cfg.validate()
         try net.check(sampleShape: data.sampleShape, classes: data.classes)
         try net.checkFinite()
@@ -15,59 +21,95 @@ public enum Trainer {
         guard n > 0 else { throw EngineError("the data set has no training examples") }
         let batch = min(cfg.batch, n)
         let stepsPerEpoch = (n + batch - 1) / batch
+        let start = net.step, end = start + (cfg.steps ?? cfg.epochs * stepsPerEpoch)
+        if let k = cfg.snapshotAt.first(where: { $0 < start || $0 > end }) {
+            throw EngineError("snapshot_at \(k) is outside this run's iterations \(start)…\(end)")
+        }
         let xb = Buffer(batch * d), dlogits = Buffer(batch * classes)
         var yb = [Int32](repeating: 0, count: batch)
-        var history: [EpochRecord] = []
-        var stepsLeft = cfg.steps ?? Int.max
+        var result = TrainResult()
         setBLASThreads(1)
         flushDenormals()
-        net.setTraining(true)
-        let optimizer = cfg.makeOptimizer(net.trainableParameters)
-        defer { optimizer.finish() }
 
-        for epoch in 1...cfg.epochs where stepsLeft > 0 {
-            let start = DispatchTime.now().uptimeNanoseconds
-            var rng = RNG(seed: cfg.seed, stream: UInt64(epoch))
-            let order = rng.permutation(n)
-            var lossSum = 0.0, correct = 0, seen = 0, stepsDone = 0
-            for s in 0..<stepsPerEpoch where stepsLeft > 0 {
-                if shouldStop() {
-                    throw EngineError("interrupted at epoch \(epoch), step \(s) of \(stepsPerEpoch); the net keeps the weights of its last step")
-                }
-                let lo = s * batch, b = min(batch, n - lo)
-                split.gather(order[lo..<(lo + b)], into: xb.ptr)
-                for r in 0..<b { yb[r] = split.labels[Int(order[lo + r])] }
-                let logits = net.forward(xb.ptr, batch: b)
-                let (l, c) = yb.withUnsafeBufferPointer {
-                    softmaxCrossEntropy(logits: logits, labels: $0.baseAddress!, batch: b, classes: classes, grad: dlogits.ptr)
-                }
-                guard l.isFinite else {
-                    if epoch == 1 && s == 0 {
-                        throw EngineError("the loss is \(l.isNaN ? "NaN" : "infinite") at the very first step: the net's weights are already broken (did an earlier run diverge?); rewind or reinit the net first")
-                    }
-                    throw EngineError("the loss became \(l.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(s + 1): training diverged (lr=\(cfg.lr)\(cfg.weightDecay > 0 ? ", weight_decay=\(cfg.weightDecay)" : "")); rewind or reinit the net and try a smaller learning rate")
-                }
-                net.backward(dlogits.ptr, batch: b)
-                optimizer.step()
-                net.step += 1
-                lossSum += l; correct += c; seen += b; stepsDone += 1; stepsLeft -= 1
-                if let progress, (s + 1) % 50 == 0 || s + 1 == stepsPerEpoch {
-                    progress(TrainProgress(epoch: epoch, epochs: cfg.epochs, step: s + 1, stepsInEpoch: stepsPerEpoch,
-                                           loss: lossSum / Double(seen), seconds: elapsed(since: start), done: false))
-                }
-            }
-            var rec = EpochRecord(epoch: epoch, steps: stepsDone, loss: lossSum / Double(max(seen, 1)),
-                                  trainAcc: Double(correct) / Double(max(seen, 1)), seconds: elapsed(since: start))
-            if cfg.evalEachEpoch {
-                let e = try evaluate(net, on: data)
-                net.setTraining(true)
-                rec.testAcc = e.acc; rec.testLoss = e.loss
-            }
-            history.append(rec)
-            progress?(TrainProgress(epoch: epoch, epochs: cfg.epochs, step: stepsDone, stepsInEpoch: stepsPerEpoch,
-                                    loss: rec.loss, seconds: rec.seconds, done: true))
+        let optimizer: Optimizer
+        if !cfg.freshOptimizer, let o = net.optimizer, o.adopt(cfg) { optimizer = o } else {
+            optimizer = cfg.makeOptimizer(net.trainableParameters)
         }
-        return history
+        net.optimizer = optimizer
+        optimizer.begin()
+        defer { optimizer.finish() }
+        net.setTraining(true)
+
+        // The epoch under way: its order, and what its history row adds up.
+        var order: [Int32] = [], orderEpoch = -1
+        var epochStart = DispatchTime.now().uptimeNanoseconds
+        var lossSum = 0.0, correct = 0, seen = 0, stepsDone = 0
+        var sinceEvalLoss = 0.0, sinceEvalSteps = 0
+        let lastEpoch = (end - 1) / stepsPerEpoch + 1
+
+        func evaluatePoint(_ t: Int) {
+            let rec = EvalRecord(iteration: t, epoch: t / stepsPerEpoch + 1,
+                                 trainLoss: sinceEvalSteps > 0 ? sinceEvalLoss / Double(sinceEvalSteps) : nil,
+                                 validation: data.validation.map { evaluate(net, $0) }, test: evaluate(net, data.test))
+            result.evaluations.append(rec)
+            sinceEvalLoss = 0; sinceEvalSteps = 0
+            net.setTraining(true)
+        }
+
+        for t in start..<end {
+            if cfg.snapshotAt.contains(t) { result.snapshots.append(Snapshot(of: net)) }
+            if let every = cfg.evalEvery, t % every == 0 { evaluatePoint(t) }
+            let e = t / stepsPerEpoch, s = t % stepsPerEpoch
+            if e != orderEpoch {
+                var rng = RNG(seed: cfg.seed, stream: UInt64(e + 1))
+                order = rng.permutation(n)
+                orderEpoch = e
+                epochStart = DispatchTime.now().uptimeNanoseconds
+                lossSum = 0; correct = 0; seen = 0; stepsDone = 0
+            }
+            if shouldStop() {
+                throw EngineError("interrupted at epoch \(e + 1), step \(s) of \(stepsPerEpoch); the net keeps the weights of its last step")
+            }
+            let lo = s * batch, b = min(batch, n - lo)
+            split.gather(order[lo..<(lo + b)], into: xb.ptr)
+            for r in 0..<b { yb[r] = split.labels[Int(order[lo + r])] }
+            optimizer.lr = Float(cfg.schedule.rate(base: cfg.lr, at: t, warmup: cfg.warmup))
+            let logits = net.forward(xb.ptr, batch: b)
+            let (l, c) = yb.withUnsafeBufferPointer {
+                softmaxCrossEntropy(logits: logits, labels: $0.baseAddress!, batch: b, classes: classes, grad: dlogits.ptr)
+            }
+            guard l.isFinite else {
+                if t == start {
+                    throw EngineError("the loss is \(l.isNaN ? "NaN" : "infinite") at the very first step: the net's weights are already broken (did an earlier run diverge?); rewind or reinit the net first")
+                }
+                throw EngineError("the loss became \(l.isNaN ? "NaN" : "infinite") at iteration \(t + 1) (epoch \(e + 1), step \(s + 1)): training diverged (lr=\(cfg.lr)\(cfg.weightDecay > 0 ? ", weight_decay=\(cfg.weightDecay)" : "")); rewind or reinit the net and try a smaller learning rate")
+            }
+            net.backward(dlogits.ptr, batch: b)
+            optimizer.step()
+            net.step += 1
+            lossSum += l; correct += c; seen += b; stepsDone += 1
+            sinceEvalLoss += l / Double(b); sinceEvalSteps += 1
+            let epochEnds = s + 1 == stepsPerEpoch || t + 1 == end
+            if let progress, (s + 1) % 50 == 0 || epochEnds {
+                progress(TrainProgress(epoch: e + 1, epochs: lastEpoch, step: s + 1, stepsInEpoch: stepsPerEpoch,
+                                       loss: lossSum / Double(seen), seconds: elapsed(since: epochStart), done: false))
+            }
+            if epochEnds {
+                var rec = EpochRecord(epoch: e + 1, steps: stepsDone, loss: lossSum / Double(max(seen, 1)),
+                                      trainAcc: Double(correct) / Double(max(seen, 1)), seconds: elapsed(since: epochStart))
+                if cfg.evalEachEpoch {
+                    let r = evaluate(net, data.test)
+                    net.setTraining(true)
+                    rec.testAcc = r.acc; rec.testLoss = r.loss
+                }
+                result.epochs.append(rec)
+                progress?(TrainProgress(epoch: e + 1, epochs: lastEpoch, step: s + 1, stepsInEpoch: stepsPerEpoch,
+                                        loss: rec.loss, seconds: rec.seconds, done: true))
+            }
+        }
+        if cfg.snapshotAt.contains(end) { result.snapshots.append(Snapshot(of: net)) }
+        if cfg.evalEvery != nil, result.evaluations.last?.iteration != end { evaluatePoint(end) }
+        return result
     }
 
     static func elapsed(since start: UInt64) -> Double {

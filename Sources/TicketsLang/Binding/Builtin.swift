@@ -44,6 +44,9 @@ public protocol BuiltinContext: AnyObject {
     var interrupted: Bool { get }
     /// Calls a function value (a closure or a builtin) with positional arguments.
     func call(_ f: Value, _ args: [Value]) throws -> Value
+    /// Whether the running user function's argument `name` took its default (the
+    /// caller left it out); throws outside a function or for a name it lacks.
+    func leftOut(_ name: String) throws -> Bool
     /// Looks a global name up (help uses it).
     func lookup(_ name: String) -> Value?
     /// All global names, for help().
@@ -102,6 +105,14 @@ public final class Args {
                 throw TicketsError(.runtime, "\(builtin.name): argument '\(k)' given twice", at: loc)
             }
             values[k] = v; locs[k] = loc
+        }
+        // A preset (a record of settings, e.g. preset("lth-lenet")) fills in the
+        // arguments it names that the call did not give; fields for other builtins
+        // are left alone.
+        if builtin.param("preset") != nil, case .record(let preset)? = values["preset"] {
+            for (k, v) in preset.fields where k != "preset" && builtin.param(k) != nil && values[k] == nil {
+                values[k] = v; locs[k] = locs["preset"]
+            }
         }
         for p in builtin.params {
             guard let v = values[p.name] else {

@@ -95,6 +95,11 @@ public struct Param {
         object(name, "dataset", what: "a data set (from dataset)", doc)
     }
     public static func mask(_ name: String, _ doc: String) -> Param { Param(name, .maskOrNet, doc) }
+    /// The settings of a paper's experiment (`preset("lth-lenet")`); the arguments the
+    /// call leaves out are taken from it.
+    public static var preset: Param {
+        record("preset", what: "a record of settings such as preset(\"lth-lenet\")", "settings to take the arguments from (explicit ones win)")
+    }
     public static func any(_ name: String, what: String, default d: Value? = nil, _ doc: String) -> Param {
         Param(name, .any(what: what), default: d, doc)
     }

@@ -15,13 +15,18 @@ func dataBuiltins() -> [BuiltinGroup] {
             .optionalString("path", "the folder of its files (fashion-mnist: Debian's by default)"),
             .optionalInt("train", min: 1, "keep only the first N training examples"),
             .optionalInt("test", min: 1, "keep only the first N test examples"),
+            .optionalInt("validation", min: 1, "hold out N training examples as a validation split"),
+            .seed("seed", "seeds which examples are held out"),
+            .preset,
         ], doc: """
         Loads a classification data set into memory, pixels scaled to [0, 1].
+        validation=N holds out N training examples, chosen at random with seed (not
+        stratified), for early stopping; the LTH paper holds out 5,000 (§2).
           dataset("fashion-mnist")          Debian's dataset-fashion-mnist package (\(Dataset.fashionMNISTPath))
           dataset("fashion-mnist", path)    the same files from another folder
           dataset("idx", "/data/mnist")     any MNIST-format folder (train-images-idx3-ubyte[.gz], ...)
         train= and test= keep only the first N examples of each split (quick runs).
-        Members: name, train, test, features, shape, classes, source.
+        Members: name, train, test, validation, features, shape, classes, source.
         """) { a in
             let name = try a.choice("name", DatasetName.self)
             let path: String
@@ -42,6 +47,7 @@ func dataBuiltins() -> [BuiltinGroup] {
                 data = try data.subset(train: try a.optionalInt("train") ?? data.train.count,
                                        test: try a.optionalInt("test") ?? data.test.count)
             }
+            if let v = try a.optionalInt("validation") { data = try data.holdingOut(validation: v, seed: try a.seed()) }
             let obj = DatasetObject(data)
             a.ctx.announce(obj.describe())
             return .object(obj)

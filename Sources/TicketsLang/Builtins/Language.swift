@@ -41,6 +41,21 @@ func languageBuiltins() -> [BuiltinGroup] {
             },
         ]),
         BuiltinGroup("Values", [
+            Builtin("missing", [.string("name", "a parameter of the function that is running")], doc: """
+            Inside a function: true when the caller left the argument `name` out, so it has
+            its default (R's missing()). Library functions use it to let a preset fill the
+            arguments a caller did not give:
+              fn f(rate=0.2, preset=nil) ... if missing("rate") and preset != nil ...
+            """) { a in
+                .bool(try a.ctx.leftOut(try a.string("name")))
+            },
+            Builtin("derive_seed", [.int("base", min: 0, "a seed"), .int("index", min: 0, "which derived seed")], doc: """
+            A seed derived from a seed and an index (splitmix64 of both): reproducible,
+            different for every index, and unrelated to nearby seeds. Use it for the draws
+            of the i-th replicate or level of an experiment: derive_seed(net.seed, level).
+            """) { a in
+                .int(Int(RNG.mix(UInt64(try a.int("base")), UInt64(try a.int("index")))))
+            },
             Builtin("type", [.any("x", what: "any value", "the value")],
                     doc: "The name of a value's type: \"number\", \"string\", \"list\", \"record\", \"net\", ...") { a in
                 .string(try a.value("x").typeName)

@@ -6,6 +6,7 @@ func netBuiltins() -> [BuiltinGroup] {
             .list("sizes", what: "a list of layer sizes like [784, 300, 100, 10]", "layer sizes from input to output"),
             .choice("init", Initializer.self, .glorot, "glorot (normal, the LTH paper's), kaiming (normal) or torch (PyTorch's uniform)"),
             .seed("seed", "seeds the initial weights (layer i draws from stream i)"),
+            .preset,
         ], doc: """
         A multilayer perceptron: Linear layers fc1, fc2, ... with ReLU between.
         mlp([784, 300, 100, 10]) is the LTH paper's LeNet-300-100 (Frankle & Carbin 2019, §2).
@@ -32,12 +33,26 @@ func netBuiltins() -> [BuiltinGroup] {
             try a.object("snapshot", as: SnapshotObject.self).snapshot.restore(into: try a.net())
             return .null
         },
-        Builtin("reinit", [.net("net", "the net to re-draw"), .seed("seed", "seeds the new weights")], doc: """
-        Draws the net's weights and biases afresh from its initialiser (with seed) and
-        keeps its current mask: the random re-initialisation control of the LTH paper.
+        Builtin("reinit", [
+            .net("net", "the net to re-draw"),
+            Param("seed", .int(min: 0, max: nil), default: .null, "seeds the new weights (default: derived from the net's seed and its count of re-draws)"),
+        ], doc: """
+        Draws the net's weights and biases afresh from its initialiser and keeps its
+        current mask: the random re-initialisation control of the LTH paper (Frankle &
+        Carbin 2019, §2). The draws come from streams no initialisation uses, so even
+        reinit(net, seed=net.seed) differs from the net's original weights; without a
+        seed each re-draw is new and depends on the net's seed. Resets net.step and the
+        optimizer. Returns the seed used.
         """) { a in
-            try a.net().reinitialize(seed: try a.seed())
-            return .null
+            let s = try a.net().redraw(seed: try a.optionalInt("seed").map(UInt64.init))
+            return .int(Int(s))
+        },
+        Builtin("clone", [.net("net", "the net to copy")], doc: """
+        An independent copy of the net: the same weights, biases, mask and iteration
+        count, and a fresh optimizer. Train the copy without touching the original (the
+        two children of a stability test start as clones).
+        """) { a in
+            .object(NetObject(try a.net().copy()))
         },
     ])]
 }

@@ -34,6 +34,16 @@ public final class Table: DeclaredMembers {
         rows.append(columns.map { record[$0] ?? .null })
     }
 
+    /// Appends a row of plain values (numbers, strings, nil, engine objects) made by a
+    /// builtin; fields not among the columns become new columns.
+    func appendRow(_ fields: [(String, Value)]) {
+        for (k, _) in fields where !columns.contains(k) {
+            columns.append(k)
+            for i in rows.indices { rows[i].append(.null) }
+        }
+        rows.append(columns.map { c in fields.first { $0.0 == c }?.1 ?? .null })
+    }
+
     public func row(_ i: Int) -> RecordRef { RecordRef(Array(zip(columns, rows[i]))) }
 
     public func column(_ name: String) -> [Value]? {

@@ -58,12 +58,16 @@ extension Interpreter {
         }
         depth += 1
         defer { depth -= 1 }
+        var leftOut: Set<String> = []
         for p in d.params where env.vars[p.name] == nil {
             guard let dv = p.defaultValue else {
                 throw TicketsError(.runtime, "\(d.name): missing argument '\(p.name)'", at: loc)
             }
             env.vars[p.name] = try eval(dv, env)
+            leftOut.insert(p.name)
         }
+        frames.append((d, leftOut))
+        defer { frames.removeLast() }
         try checkInterrupt(loc)
         do {
             // As in Julia, a function without `return` gives the value of its last

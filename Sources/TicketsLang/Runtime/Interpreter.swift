@@ -41,6 +41,9 @@ public final class Interpreter: BuiltinContext {
     public let isTerminal: Bool
     /// User-function calls under way (0 at top level).
     var depth = 0
+    /// The user-function calls under way, innermost last, each with the parameters
+    /// that took their defaults (what `missing` reads).
+    var frames: [(decl: FunctionDecl, leftOut: Set<String>)] = []
     static let maxDepth = 200
     /// Set when a builtin announced a result during the current entry.
     var announced = false
@@ -223,6 +226,14 @@ public final class Interpreter: BuiltinContext {
     }
 
     public func lookup(_ name: String) -> Value? { globals.vars[name] }
+
+    public func leftOut(_ name: String) throws -> Bool {
+        guard let f = frames.last else { throw TicketsError.runtime("missing: only a function can ask whether its caller left an argument out") }
+        guard f.decl.params.contains(where: { $0.name == name }) else {
+            throw TicketsError.runtime("missing: \(f.decl.name) has no parameter '\(name)' (it has \(f.decl.params.map(\.name).joined(separator: ", ")))")
+        }
+        return f.leftOut.contains(name)
+    }
     public var globalNames: [String] { globals.vars.keys.sorted() }
 
     public func announce(_ text: String) {

@@ -19,6 +19,12 @@ public final class Linear: Layer {
         bias = Parameter("bias", role: .bias, shape: [outFeatures])
     }
 
+    private init(copying l: Linear) {
+        name = l.name; inFeatures = l.inFeatures; outFeatures = l.outFeatures
+        weight = l.weight.copy(); bias = l.bias.copy(); training = l.training
+    }
+    public func copy() -> Layer { Linear(copying: self) }
+
     public var kind: String { "linear" }
     public var inputShape: [Int] { [inFeatures] }
     public var outputShape: [Int] { [outFeatures] }

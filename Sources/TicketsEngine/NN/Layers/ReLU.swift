@@ -7,6 +7,12 @@ public final class ReLU: Layer {
 
     public init(name: String = "relu", shape: [Int]) { self.name = name; self.inputShape = shape }
 
+    public func copy() -> Layer {
+        let r = ReLU(name: name, shape: inputShape)
+        r.training = training
+        return r
+    }
+
     public var kind: String { "relu" }
     public var outputShape: [Int] { inputShape }
     public var parameters: [Parameter] { [] }
