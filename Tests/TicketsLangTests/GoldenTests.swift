@@ -6,7 +6,8 @@ import Testing
 ///   # expect: TEXT            the next line of output
 ///   # expect error: MESSAGE   a runtime or syntax error on this line
 ///   # expect error 16: MSG    ... at column 16
-/// Top-level statements run one by one as at the REPL, so one file can pin many errors.
+/// Top-level statements run one by one as at the REPL, so one file can pin many errors;
+/// a file that does not parse pins each of its syntax errors.
 struct GoldenTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
@@ -48,6 +49,8 @@ struct GoldenTests {
             var loc = e.loc
             if loc?.file != relative, let call = e.trace.last(where: { $0.at.file == relative }) { loc = call.at }
             events.append(.error(line: loc?.line ?? 0, col: loc?.col, message: e.message))
+            // The further syntax errors of a parse, each its own event.
+            for further in e.more { record(further) }
         }
         do {
             let interp = try Interpreter(output: { text in

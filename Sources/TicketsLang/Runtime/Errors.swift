@@ -34,6 +34,11 @@ public struct TicketsError: Error, Sendable, CustomStringConvertible {
     public var trace: [(function: String, at: SourceLoc)] = []
     /// Calls left out of `trace` (deep recursion keeps the innermost and outermost few).
     public var elided = 0
+    /// The further syntax errors of the same parse, in source order; `render` shows them
+    /// after this one.
+    public var more: [TicketsError] = []
+    /// How many errors `render` shows at most; the rest are counted.
+    public static let maxShown = 20
 
     /// Notes that the error came up through a call of `function` at `loc`.
     public mutating func addCall(_ function: String, at loc: SourceLoc) {
@@ -58,8 +63,18 @@ public struct TicketsError: Error, Sendable, CustomStringConvertible {
 
     public var description: String { render(color: false) }
 
-    /// `file.tks:12:7: error: message`, then the source line and a caret under the column.
+    /// `file.tks:12:7: error: message`, then the source line and a caret under the column;
+    /// then each of `more` the same way, up to `maxShown` errors in all.
     public func render(color: Bool) -> String {
+        var out = renderOne(color: color)
+        for e in more.prefix(TicketsError.maxShown - 1) { out += "\n" + e.renderOne(color: color) }
+        let left = more.count - (TicketsError.maxShown - 1)
+        if left > 0 { out += "\n... and \(left) more error\(left == 1 ? "" : "s")" }
+        return out
+    }
+
+    /// This error alone, without `more`.
+    func renderOne(color: Bool) -> String {
         let red = color ? "\u{1B}[1;31m" : "", bold = color ? "\u{1B}[1m" : "", reset = color ? "\u{1B}[0m" : ""
         var out = ""
         if let loc { out += "\(bold)\(loc):\(reset) " }

@@ -180,6 +180,7 @@ public final class Interpreter: BuiltinContext {
         if e.sourceLine == nil, let loc = e.loc, let lines = sources[loc.file], loc.line >= 1, loc.line <= lines.count {
             e.sourceLine = lines[loc.line - 1]
         }
+        for i in e.more.indices { fill(&e.more[i]) }
     }
 
     func execTop(_ s: Stmt) throws {

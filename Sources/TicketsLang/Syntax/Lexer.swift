@@ -3,6 +3,10 @@ import Foundation
 /// Turns source text into tokens. Newlines are tokens (they end statements) except
 /// inside (), [] and {}. A string with `{expr}` keeps the expression's source for the
 /// parser, with its position, so errors inside it point at the right column.
+///
+/// A mistake is recorded in `errors` and lexing goes on past it (a bad character is
+/// skipped, a string broken at the end of its line ends there), so one run finds them
+/// all. Only a string still open at the end of the input stops it.
 public struct Lexer {
     let chars: [Character]
     let file: String
@@ -10,6 +14,9 @@ public struct Lexer {
     var line: Int
     var col: Int
     var depth = 0   // open brackets
+    /// The mistakes met so far, in source order; at most `maxErrors` are kept.
+    var errors: [TicketsError] = []
+    static let maxErrors = 100
 
     public init(_ source: String, file: String, line: Int = 1, col: Int = 1) {
         // Windows line ends: Swift sees "\r\n" as one Character, which is no newline.
@@ -17,13 +24,29 @@ public struct Lexer {
         self.file = file; self.line = line; self.col = col
     }
 
+    /// All the tokens, or the first error.
     public static func tokenize(_ source: String, file: String, line: Int = 1, col: Int = 1) throws -> [Token] {
         var lx = Lexer(source, file: file, line: line, col: col)
+        let tokens = lx.tokenizeAll()
+        if let first = lx.errors.first { throw first }
+        return tokens
+    }
+
+    /// All the tokens, ending with `.eof`, with every mistake recorded in `errors`. A
+    /// string open at the end of the input is the last error (`.incomplete`).
+    mutating func tokenizeAll() -> [Token] {
         var out: [Token] = []
         while true {
-            let t = try lx.next()
-            out.append(t)
-            if case .eof = t.kind { return out }
+            do {
+                let t = try next()
+                out.append(t)
+                if case .eof = t.kind { return out }
+            } catch {
+                // An open string at the end of the input: nothing follows it.
+                if let e = error as? TicketsError { errors.append(e) }
+                out.append(Token(kind: .eof, line: line, col: col))
+                return out
+            }
         }
     }
 
@@ -40,7 +63,21 @@ public struct Lexer {
         TicketsError(incomplete ? .incomplete : .syntax, msg, at: SourceLoc(file: file, line: line, col: col))
     }
 
+    /// Notes a mistake lexing can go on after.
+    mutating func record(_ msg: String, line: Int, col: Int) {
+        if errors.count < Lexer.maxErrors { errors.append(error(msg, line: line, col: col)) }
+    }
+
+    /// The next token, skipping (and recording) characters that start none. Throws only
+    /// for a string still open at the end of the input.
     mutating func next() throws -> Token {
+        while true {
+            if let t = try scan() { return t }
+        }
+    }
+
+    /// The next token, or nil after recording and skipping a character that starts none.
+    mutating func scan() throws -> Token? {
         // Skip spaces, comments, and newlines inside brackets.
         while let c = peek() {
             if c == " " || c == "\t" || c == "\r" { _ = advance() }
@@ -54,7 +91,7 @@ public struct Lexer {
         func tok(_ k: Token.Kind) -> Token { Token(kind: k, line: l, col: cl) }
 
         if c == "\n" { _ = advance(); return tok(.newline) }
-        if c.isNumber { return tok(.number(try number())) }
+        if c.isNumber { return tok(.number(number())) }
         if c.isLetter || c == "_" {
             var s = ""
             while let d = peek(), d.isLetter || d.isNumber || d == "_" { s.append(advance()) }
@@ -73,14 +110,19 @@ public struct Lexer {
         case "+", "-", "*", "/", "=", "<", ">", "!":
             if peek() == "=" { _ = advance(); return tok(.op(String(c) + "=")) }
             if c == "*" && peek() == "*" { _ = advance(); return tok(.op("^")) }
-            if c == "!" { throw error("unexpected '!'; write 'not x' for negation or '!=' for inequality", line: l, col: cl) }
+            if c == "!" {
+                record("unexpected '!'; write 'not x' for negation or '!=' for inequality", line: l, col: cl)
+                return nil
+            }
             return tok(.op(String(c)))
         default:
-            throw error("unexpected character '\(c)'", line: l, col: cl)
+            record("unexpected character '\(c)'", line: l, col: cl)
+            return nil
         }
     }
 
-    mutating func number() throws -> Double {
+    /// A number; a malformed one (`12abc`) is recorded and read as its leading digits.
+    mutating func number() -> Double {
         let l = line, cl = col
         var s = ""
         while let d = peek(), d.isNumber || d == "_" { let ch = advance(); if ch != "_" { s.append(ch) } }
@@ -95,33 +137,42 @@ public struct Lexer {
             while let d = peek(), d.isNumber { s.append(advance()) }
         }
         if let d = peek(), d.isLetter || d == "_" {
-            throw error("malformed number '\(s)\(d)'", line: l, col: cl)
+            record("malformed number '\(s)\(d)'", line: l, col: cl)
+            while let d = peek(), d.isLetter || d.isNumber || d == "_" { _ = advance() }
         }
-        guard let x = Double(s) else { throw error("malformed number '\(s)'", line: l, col: cl) }
+        guard let x = Double(s) else { record("malformed number '\(s)'", line: l, col: cl); return 0 }
         return x
     }
 
+    /// A string literal, split at its `{expr}` parts. One broken at the end of its line
+    /// (a `'` string, or a `{` without its `}`) is recorded and ends there; so does the
+    /// statement it is in, as if its brackets were closed, so the next line starts afresh.
     mutating func string(quote: Character) throws -> [StringPart] {
         let l = line, cl = col
         _ = advance()
         var parts: [StringPart] = []
         var text = ""
-        while true {
-            guard let c = peek() else {
-                throw error("unterminated string", line: l, col: cl, incomplete: true)
-            }
+        func endOfInput() -> TicketsError { error("unterminated string", line: l, col: cl, incomplete: true) }
+        scanning: while true {
+            guard let c = peek() else { throw endOfInput() }
             if c == quote { _ = advance(); break }
-            if c == "\n" && quote == "'" { throw error("unterminated string", line: l, col: cl) }
+            if c == "\n" && quote == "'" {
+                record("unterminated string", line: l, col: cl)
+                depth = 0
+                break
+            }
             if c == "\\" {
                 _ = advance()
-                guard let e = peek() else { throw error("unterminated string", line: l, col: cl, incomplete: true) }
+                guard let e = peek() else { throw endOfInput() }
                 let el = line, ec = col - 1
                 _ = advance()
                 switch e {
                 case "n": text.append("\n")
                 case "t": text.append("\t")
                 case "\\", "\"", "'", "{", "}": text.append(e)
-                default: throw error("unknown escape '\\\(e)' in a string", line: el, col: ec)
+                default:
+                    record("unknown escape '\\\(e)' in a string", line: el, col: ec)
+                    text.append(e)
                 }
                 continue
             }
@@ -131,11 +182,15 @@ public struct Lexer {
                 let sl = line, sc = col
                 var code = "", nest = 0
                 while true {
-                    guard let d = peek() else { throw error("unterminated string", line: l, col: cl, incomplete: true) }
+                    guard let d = peek() else { throw endOfInput() }
                     if d == "}" && nest == 0 { _ = advance(); break }
                     if d == "{" { nest += 1 }
                     if d == "}" { nest -= 1 }
-                    if d == "\n" { throw error("missing '}' in string interpolation", line: sl, col: sc - 1) }
+                    if d == "\n" {
+                        record("missing '}' in string interpolation", line: sl, col: sc - 1)
+                        depth = 0
+                        break scanning
+                    }
                     if d == "\"" || d == "'" {
                         // A string inside the expression: copy it whole, escapes included.
                         code.append(advance())
@@ -143,14 +198,20 @@ public struct Lexer {
                             if e == "\\" { code.append(advance()); if peek() == nil { break } }
                             code.append(advance())
                         }
-                        guard peek() == d else { throw error("unterminated string", line: l, col: cl, incomplete: peek() == nil) }
+                        guard peek() != nil else { throw endOfInput() }
+                        guard peek() == d else {
+                            record("unterminated string", line: l, col: cl)
+                            depth = 0
+                            break scanning
+                        }
                     }
                     code.append(advance())
                 }
                 if code.trimmingCharacters(in: .whitespaces).isEmpty {
-                    throw error("empty {} in a string; write \\{ for a brace", line: sl, col: sc - 1)
+                    record("empty {} in a string; write \\{ for a brace", line: sl, col: sc - 1)
+                } else {
+                    parts.append(.code(code, line: sl, col: sc))
                 }
-                parts.append(.code(code, line: sl, col: sc))
                 continue
             }
             text.append(advance())
