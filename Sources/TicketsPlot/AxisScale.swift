@@ -39,7 +39,8 @@ struct AxisScale: Equatable, Sendable {
             let pad = b - a < 1e-12 ? 0.5 : (b - a) * fraction
             a -= pad
             b += pad
-            return (pow(10, a), pow(10, b))
+            // Padding beyond the smallest or largest Double stops at it.
+            return (max(pow(10, a), Double.leastNonzeroMagnitude), min(pow(10, b), Double.greatestFiniteMagnitude))
         }
         if hi - lo <= max(abs(lo), abs(hi)) * 1e-12 {
             let pad = lo == 0 ? 1 : abs(lo) * 0.1

@@ -50,8 +50,8 @@ struct PlotFrame {
         }
         if let limits = figure.xAxis.limits { xRange = (limits.lowerBound, limits.upperBound) }
         if let limits = figure.yAxis.limits { yRange = (limits.lowerBound, limits.upperBound) }
-        try PlotFrame.checkDrawable(xRange, data: xData, axis: "x")
-        try PlotFrame.checkDrawable(yRange, data: yData, axis: "y")
+        try PlotFrame.checkDrawable(xRange, data: xData, log: figure.logX, axis: "x")
+        try PlotFrame.checkDrawable(yRange, data: yData, log: figure.logY, axis: "y")
         x = AxisScale(lo: xRange.lo, hi: xRange.hi, log: figure.logX, reversed: figure.reverseX)
         y = AxisScale(lo: yRange.lo, hi: yRange.hi, log: figure.logY, reversed: figure.yAxis.reversed)
     }
@@ -59,8 +59,8 @@ struct PlotFrame {
     /// Refuses a drawn range that Double cannot span (data from -1e308 to 1e308, whose
     /// padding overflows): positions on such an axis would not be numbers. The
     /// message names the data's own smallest and largest value.
-    static func checkDrawable(_ range: (lo: Double, hi: Double), data: (lo: Double, hi: Double), axis: String) throws {
-        guard range.lo.isFinite, range.hi.isFinite, (range.hi - range.lo).isFinite, range.hi > range.lo else {
+    static func checkDrawable(_ range: (lo: Double, hi: Double), data: (lo: Double, hi: Double), log: Bool, axis: String) throws {
+        guard range.lo.isFinite, range.hi.isFinite, (range.hi - range.lo).isFinite, range.hi > range.lo, !log || range.lo > 0 else {
             throw PlotError("the \(axis) values span too wide a range to draw (\(formatPlain(data.lo)) to \(formatPlain(data.hi))); set the \(axis) axis limits")
         }
     }

@@ -37,7 +37,8 @@ struct TerminalHeatmap {
         let valueWidth = map.values.joined().filter(\.isFinite).map { valueText($0).count }.max() ?? 1
         let labelsFit = !shrinkColumns && columnLabels.allSatisfy { $0.count <= cellWidth - 1 || ($0.count <= cellWidth && cellWidth > 1) }
         let numbersFit = !shrinkColumns && String(matrix.columns).count <= cellWidth - 1
-        let key = labelsFit || !numbersFit ? [] : keyLines(columnLabels)
+        var key = labelsFit || !numbersFit ? [] : keyLines(columnLabels)
+        if key.count > max(1, height / 4) { key = ["(columns numbered in order: their labels are too long to show here)"] }
 
         // Rows are averaged into blocks when the matrix is taller than the space left,
         // which costs one more line for the note that says so.

@@ -49,7 +49,11 @@ struct RandomFigureTests {
                     : .histogram(.counts(edges: (0...4).map { Double($0) * g.unit() * 10 }, counts: (0..<4).map { _ in g.value() }))
             default:
                 let rows = 1 + g.below(40), columns = 1 + g.below(200)
-                figure = .heatmap(Heatmap((0..<rows).map { _ in (0..<columns).map { _ in g.value() } }, showValues: g.below(3) == 0 ? false : nil))
+                let labelled = g.below(2) == 0
+                let rowLabels = labelled ? (0..<rows).map { _ in String(repeating: "r", count: 1 + g.below(30)) } : []
+                let columnLabels = labelled ? (0..<columns).map { _ in String(repeating: "c", count: 1 + g.below(30)) } : []
+                figure = .heatmap(Heatmap((0..<rows).map { _ in (0..<columns).map { _ in g.value() } }, rowLabels: rowLabels,
+                                          columnLabels: columnLabels, showValues: g.below(3) == 0 ? false : nil))
             }
             figure.logX = g.below(4) == 0
             figure.logY = g.below(4) == 0

@@ -109,6 +109,10 @@ struct ExtremeDataTests {
         let heat = Figure.heatmap(Heatmap([[-1e308, 1e308], [0, .nan]]))
         #expect(throws: Never.self) { _ = try renderTerminal(heat) }
         #expect(throws: Never.self) { _ = try renderSVG(heat) }
+        // A log axis down to the smallest Double: its padding stops there instead of at 0.
+        var logTiny = Figure.line([Series("tiny", xs: [0.001, 5e-324, 3.4], ys: [394, 66, 3])])
+        logTiny.logX = true
+        #expect(throws: Never.self) { _ = try renderTerminal(logTiny, width: 21, height: 37) }
         let subnormal = Figure.histogram(.values([0, 5e-324, 1e-323], bins: nil))
         #expect(throws: Never.self) { _ = try renderTerminal(subnormal) }
     }
