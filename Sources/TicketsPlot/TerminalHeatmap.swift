@@ -31,11 +31,15 @@ struct TerminalHeatmap {
         let availableColumns = width - labelWidth - 1
         let shrinkColumns = matrix.columns > availableColumns
         let shownColumns = shrinkColumns ? availableColumns : matrix.columns
-        let cellWidth = shrinkColumns ? 1 : min(10, availableColumns / matrix.columns)
+        // Cells up to 10 characters wide, or wider (up to 16) to hold their column labels.
+        let widest = min(16, max(10, (columnLabels.map(\.count).max() ?? 0) + 1))
+        let cellWidth = shrinkColumns ? 1 : min(widest, availableColumns / matrix.columns)
 
         let valueText = { (v: Double) in formatFixed(v, decimals: matrix.decimals) }
         let valueWidth = map.values.joined().filter(\.isFinite).map { valueText($0).count }.max() ?? 1
-        let labelsFit = !shrinkColumns && columnLabels.allSatisfy { $0.count <= cellWidth - 1 || ($0.count <= cellWidth && cellWidth > 1) }
+        // Column labels stand over their cells with a space between neighbours, or
+        // become numbers with a key underneath.
+        let labelsFit = !shrinkColumns && columnLabels.allSatisfy { $0.count <= cellWidth - 1 }
         let numbersFit = !shrinkColumns && String(matrix.columns).count <= cellWidth - 1
         var key = labelsFit || !numbersFit ? [] : keyLines(columnLabels)
         if key.count > max(1, height / 4) { key = ["(columns numbered in order: their labels are too long to show here)"] }
@@ -68,7 +72,6 @@ struct TerminalHeatmap {
             }
         }
         row += 1
-        let range = matrix.range
         for r in 0..<shownRows {
             let rows = block(r, of: matrix.rows, into: shownRows)
             if !shrinkRows {
@@ -78,13 +81,13 @@ struct TerminalHeatmap {
             for c in 0..<shownColumns {
                 let value = matrix.mean(rows: rows, columns: block(c, of: matrix.columns, into: shownColumns))
                 let text = showValues && value.isFinite ? valueText(value) : ""
-                drawCell(&grid, value: value, t: (value - range.lo) / (range.hi - range.lo), text: text,
+                drawCell(&grid, value: value, t: matrix.position(value), text: text,
                          row: row, column: left + c * cellWidth, width: cellWidth, height: cellHeight)
             }
             row += cellHeight
         }
         row += 1
-        drawScale(&grid, row: row, column: left, lo: valueText(range.lo), hi: valueText(range.hi))
+        drawScale(&grid, row: row, column: left, lo: valueText(matrix.range.lo), hi: valueText(matrix.range.hi))
         row += 1
         for line in key + notes {
             grid.write(line, row: row, column: 0)

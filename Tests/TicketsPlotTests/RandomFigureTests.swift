@@ -23,7 +23,7 @@ struct RandomFigureTests {
             case 0: return .nan
             case 1: return [Double.infinity, -.infinity][below(2)]
             case 2: return 0
-            case 3: return [1e300, -1e300, 5e-324, 1e-300, Double.greatestFiniteMagnitude][below(5)]
+            case 3: return [1e300, -1e300, Double.leastNonzeroMagnitude, 1e-300, Double.greatestFiniteMagnitude][below(5)]
             case 4: return -unit() * 10
             default: return unit() * pow10(below(7) - 3)
             }

@@ -97,7 +97,7 @@ struct ExtremeDataTests {
     }
 
     @Test func tinyHugeAndFlatDataStillDraw() throws {
-        let cases: [[Double]] = [[0, 5e-324], [1e300, 2e300], [1, 1, 1], [0.1, 0.1 + 1e-16], [-1e-300, 1e-300], [1e15, 1e15 + 1]]
+        let cases: [[Double]] = [[0, Double.leastNonzeroMagnitude], [1e300, 2e300], [1, 1, 1], [0.1, 0.1 + 1e-16], [-1e-300, 1e-300], [1e15, 1e15 + 1]]
         for ys in cases {
             let figure = Figure.line([Series("edge", ys: ys)])
             #expect(throws: Never.self) { _ = try renderTerminal(figure, width: 40, height: 12) }
@@ -110,10 +110,10 @@ struct ExtremeDataTests {
         #expect(throws: Never.self) { _ = try renderTerminal(heat) }
         #expect(throws: Never.self) { _ = try renderSVG(heat) }
         // A log axis down to the smallest Double: its padding stops there instead of at 0.
-        var logTiny = Figure.line([Series("tiny", xs: [0.001, 5e-324, 3.4], ys: [394, 66, 3])])
+        var logTiny = Figure.line([Series("tiny", xs: [0.001, Double.leastNonzeroMagnitude, 3.4], ys: [394, 66, 3])])
         logTiny.logX = true
         #expect(throws: Never.self) { _ = try renderTerminal(logTiny, width: 21, height: 37) }
-        let subnormal = Figure.histogram(.values([0, 5e-324, 1e-323], bins: nil))
+        let subnormal = Figure.histogram(.values([0, Double.leastNonzeroMagnitude, 2 * Double.leastNonzeroMagnitude], bins: nil))
         #expect(throws: Never.self) { _ = try renderTerminal(subnormal) }
     }
 }
