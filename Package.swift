@@ -21,7 +21,9 @@ let package = Package(
         .target(name: "TicketsEngine", dependencies: ["CBLAS", "CZlib", "CKernels"], swiftSettings: fast),
         .target(name: "TicketsLang", dependencies: ["TicketsEngine"]),
         .executableTarget(name: "tks", dependencies: ["TicketsLang", "CEditLine"]),
+        .target(name: "TicketsPlot"),
         .testTarget(name: "TicketsEngineTests", dependencies: ["TicketsEngine"]),
         .testTarget(name: "TicketsLangTests", dependencies: ["TicketsLang"]),
+        .testTarget(name: "TicketsPlotTests", dependencies: ["TicketsPlot", "CZlib"]),
     ]
 )
