@@ -33,8 +33,9 @@ struct ConvBenchmarkTests {
     /// Runs forward through `layers` (each one's input is the previous one's output),
     /// then backward (no dx for the first), 1 warm-up and 5 timed steps per layout.
     static func measure(_ title: String, _ layers: [Conv2DShape]) throws {
+        try withDenormalsFlushed { try body() }
+        func body() throws {
         setBLASThreads(1)
-        flushDenormals()
         var rng = RNG(seed: 1)
         var owned: [UnsafeMutablePointer<Float>] = []
         defer { owned.forEach { $0.deallocate() } }
@@ -78,6 +79,7 @@ struct ConvBenchmarkTests {
             print(String(format: "  %@: forward %.1f ms, backward %.1f ms, step median %.1f ms (min %.1f), %.1f GFLOP/s, scratch %.1f MB",
                          "\(strategy)", median(forward), median(backward), median(total), total.min() ?? 0,
                          flops / (median(total) * 1e6), Double(scratchCount * 4) / 1e6))
+        }
         }
     }
 

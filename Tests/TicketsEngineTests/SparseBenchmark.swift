@@ -144,8 +144,9 @@ struct SparseBenchmark {
     }
 
     @Test func lenetLayersAtBatch60() throws {
+        try withDenormalsFlushed { try body() }
+        func body() throws {
         setBLASThreads(1)
-        flushDenormals()
         print("sparse vs dense, batch 60, one thread, µs per call (min of 7); fwd+dx+dW includes db")
         print("layer      density   dense fwd   dx   dW   total | sparse fwd   dx   dW   total | ratio  transposes")
         var stepDense = [Double: Double](), stepSparse = [Double: Double]()
@@ -187,6 +188,7 @@ struct SparseBenchmark {
         for density in Self.densities {
             let d = stepDense[density] ?? 0, s = stepSparse[density] ?? 0
             print(String(format: "  %5.1f%% kept: dense %7.1f µs, sparse %7.1f µs, sparse/dense %.2f", density * 100, d * 1e6, s * 1e6, s / d))
+        }
         }
     }
 }

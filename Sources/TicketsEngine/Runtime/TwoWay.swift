@@ -106,6 +106,13 @@ func splitRange(_ n: Int, minimum: Int = 1 << 16, _ body: (Range<Int>) -> Void) 
 
 @inline(__always) private func spinHint() { tickets_cpu_relax() }
 
-/// Flushes denormal floats to zero on the calling thread (the two-way helper thread
-/// does it when it starts). Training calls it: denormals are ~100× slower on x86.
-public func flushDenormals() { tickets_flush_denormals() }
+/// Runs body with denormal floats flushed to zero on the calling thread, then restores
+/// the thread's mode (the helper thread of `TwoWay` flushes them always). Training runs
+/// in it: denormals are ~100× slower on x86. The mode is restored because the calling
+/// thread is also the interpreter's, whose numbers keep their IEEE meaning.
+public func withDenormalsFlushed<T>(_ body: () throws -> T) rethrows -> T {
+    let saved = tickets_fp_mode()
+    tickets_flush_denormals()
+    defer { tickets_set_fp_mode(saved) }
+    return try body()
+}

@@ -13,6 +13,11 @@ public enum Trainer {
     public static func train(_ net: Network, on data: Dataset, _ cfg: TrainConfig,
                              progress: ((TrainProgress) -> Void)? = nil,
                              shouldStop: () -> Bool = { false }) throws -> TrainResult {
+        try withDenormalsFlushed { try trainFlushed(net, on: data, cfg, progress: progress, shouldStop: shouldStop) }
+    }
+
+    static func trainFlushed(_ net: Network, on data: Dataset, _ cfg: TrainConfig,
+                             progress: ((TrainProgress) -> Void)?, shouldStop: () -> Bool) throws -> TrainResult {
         try cfg.validate()
         try net.check(sampleShape: data.sampleShape, classes: data.classes)
         try net.checkFinite()
@@ -29,7 +34,6 @@ public enum Trainer {
         var yb = [Int32](repeating: 0, count: batch)
         var result = TrainResult()
         setBLASThreads(1)
-        flushDenormals()
 
         let optimizer: Optimizer
         if !cfg.freshOptimizer, let o = net.optimizer, o.adopt(cfg) { optimizer = o } else {
