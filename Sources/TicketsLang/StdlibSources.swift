@@ -46,11 +46,12 @@ end
 #   eval_every  evaluate every N iterations (the data set needs a validation split): the
 #               table gains stop_iter and stop_acc, the early-stop iteration (minimum
 #               validation loss) and the test accuracy there, per level and control.
+#   quiet       no progress line per level.
 #   preset      a record such as preset("lth-lenet"): the arguments left out take its
 #               values (explicit arguments win).
 # Returns a table: level, kept, acc (test accuracy at the end), [stop_iter, stop_acc],
 # each layer's density, then each control's columns.
-fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, preset=nil)
+fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, quiet=false, preset=nil)
   # A preset fills the arguments the caller left out.
   if preset != nil
     if type(preset) != "record"
@@ -219,7 +220,9 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, rates={}, epochs=5, step
         note = note + "  {c} {fmt(row[c + "_acc"])}"
       end
     end
-    progress("level {level}/{levels}  {pct(d.total)} kept  acc {fmt(r.acc)}{note}", done=level == levels)
+    if not quiet
+      progress("level {level}/{levels}  {pct(d.total)} kept  acc {fmt(r.acc)}{note}", done=level == levels)
+    end
   end
   return t
 end

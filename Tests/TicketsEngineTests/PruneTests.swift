@@ -85,3 +85,29 @@ struct PruneTests {
         #expect(net.linears[0].weight.mask != nil)
     }
 }
+
+/// Equal magnitudes: broken by position unless a seed breaks them at random.
+struct TieBreakTests {
+    @Test func tiesGoByPositionOrBySeed() throws {
+        let net = try Network.mlp([8, 2], seed: 0)
+        net.linears[0].weight.value.data = [Float](repeating: 0.5, count: 16)
+        let byPosition = try Pruning.magnitude(net, rate: 0.5)
+        #expect(byPosition.tensors[0].data == [Float](repeating: 0, count: 8) + [Float](repeating: 1, count: 8))
+        let a = try Pruning.magnitude(net, rate: 0.5, tieSeed: 1), b = try Pruning.magnitude(net, rate: 0.5, tieSeed: 1)
+        let c = try Pruning.magnitude(net, rate: 0.5, tieSeed: 2)
+        #expect(a.tensors[0].data == b.tensors[0].data && a.tensors[0].data != c.tensors[0].data)
+        #expect(a.keptTotal == 8 && c.keptTotal == 8 && a.tensors[0].data != byPosition.tensors[0].data)
+    }
+
+    /// The streams are apart: the data order does not touch the initial weights.
+    @Test func dataOrderSeedsLeaveTheInitAlone() throws {
+        let data = TrainingTests.toyData(n: 60)
+        let x = try Network.mlp([4, 8, 4], seed: 3), y = try Network.mlp([4, 8, 4], seed: 3)
+        let x0 = Snapshot(of: x), y0 = Snapshot(of: y)
+        var cfg = TrainConfig(); cfg.batch = 10
+        cfg.seed = 1; _ = try Trainer.train(x, on: data, cfg)
+        cfg.seed = 2; _ = try Trainer.train(y, on: data, cfg)
+        #expect(zip(x0.entries, y0.entries).allSatisfy { $0.tensor.data == $1.tensor.data })
+        #expect(zip(x.namedParameters, y.namedParameters).contains { $0.parameter.value.data != $1.parameter.value.data })
+    }
+}

@@ -9,10 +9,11 @@ public enum Pruning {
     /// `scope: .layer` ranks within each layer (`rates` overrides a layer's rate);
     /// `.global` ranks all layers together, except the layers named in `rates`, which
     /// are pruned within themselves at their own rate. The count removed from n
-    /// survivors is round(rate · n). Ties are broken by position (earlier goes first).
-    /// Returns the new mask; the net is not changed.
+    /// survivors is round(rate · n). Equal magnitudes are broken by position (earlier
+    /// goes first), or, with `tieSeed`, in a random order drawn from it (layer i from
+    /// stream i). Returns the new mask; the net is not changed.
     public static func magnitude(_ net: Network, rate: Double, scope: PruneScope = .layer,
-                                 rates: [String: Double] = [:]) throws -> Mask {
+                                 rates: [String: Double] = [:], tieSeed: UInt64? = nil) throws -> Mask {
         try checkRates(rate: rate, rates: rates, net: net)
         let current = Mask(of: net)
         let out = current.tensors.map { $0.copy() }
@@ -21,7 +22,10 @@ public enum Pruning {
             let m = current.tensors[i].data, w = weight.value.data
             var survivors: [Candidate] = []
             survivors.reserveCapacity(m.count)
-            for j in 0..<m.count where m[j] != 0 { survivors.append(Candidate(mag: abs(w[j]), layer: i, index: j)) }
+            var ties = tieSeed.map { RNG(seed: $0, stream: Pruning.tieStreams + UInt64(i)) }
+            for j in 0..<m.count where m[j] != 0 {
+                survivors.append(Candidate(mag: abs(w[j]), tie: ties?.next() ?? 0, layer: i, index: j))
+            }
             if scope == .global && rates[name] == nil {
                 globalPool += survivors
             } else {
@@ -32,13 +36,17 @@ public enum Pruning {
         return Mask(names: current.names, tensors: out)
     }
 
-    /// A surviving weight, ranked by magnitude, then layer, then position.
+    /// A surviving weight, ranked by magnitude, then a tie-break key (0 unless ties are
+    /// random), then layer, then position.
     struct Candidate: Comparable {
-        var mag: Float, layer: Int, index: Int
+        var mag: Float, tie: UInt64, layer: Int, index: Int
         static func < (a: Candidate, b: Candidate) -> Bool {
-            (a.mag, a.layer, a.index) < (b.mag, b.layer, b.index)
+            (a.mag, a.tie, a.layer, a.index) < (b.mag, b.tie, b.layer, b.index)
         }
     }
+
+    /// The streams of random tie-breaks (apart from init, data-order and mask streams).
+    static let tieStreams: UInt64 = 0x5449_4553_0000   // "TIES"
 
     /// Zeroes round(fraction · n) of the candidates with the smallest magnitudes.
     static func removeSmallest(_ candidates: [Candidate], fraction: Double, from masks: [Tensor]) {

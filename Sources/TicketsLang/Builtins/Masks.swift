@@ -8,6 +8,7 @@ func maskBuiltins() -> [BuiltinGroup] {
             .choice("scope", PruneScope.self, .layer, "layer: rank within each layer; global: all layers together"),
             .record("rates", what: "a record like {fc3: 0.1}", "a layer's own rate, e.g. {fc3: 0.1}"),
             .bool("apply", true, "apply the new mask to the net (false: only return it)"),
+            Param("seed", .int(min: 0, max: nil), default: .null, "break ties between equal magnitudes at random with this seed (default: by position)"),
         ], doc: """
         Magnitude pruning (Han et al. 2015; IMP's step in Frankle & Carbin 2019, §2):
         removes the fraction `rate` of the *remaining* weights with the smallest |w| and
@@ -19,7 +20,7 @@ func maskBuiltins() -> [BuiltinGroup] {
         }) { a in
             let net = try a.net()
             let m = try Pruning.magnitude(net, rate: try a.number("rate"), scope: try a.choice("scope", PruneScope.self),
-                                          rates: try a.layerFractions("rates"))
+                                          rates: try a.layerFractions("rates"), tieSeed: try a.optionalInt("seed").map(UInt64.init))
             if try a.bool("apply") { try m.apply(to: net) }
             a.ctx.announce(describeMask(m))
             return .object(MaskObject(m))
@@ -39,8 +40,8 @@ func maskBuiltins() -> [BuiltinGroup] {
         },
         Builtin("random_mask", [
             .net("net", "the net the mask is for"),
-            .any("density", what: "number, record or mask", default: .number(0.5),
-                 "one density for every layer, a record of per-layer densities, or a mask to copy them from"),
+            .any("density", what: "number, record, mask or net", default: .number(0.5),
+                 "one density for every layer, a record of per-layer densities, or a mask (or a net's mask) to copy them from"),
             .seed("seed", "seeds the choice (layer i uses stream i)"),
         ], doc: """
         A random mask (the random-pruning control): in each layer exactly round(d · size)
@@ -91,8 +92,12 @@ extension Args {
         case .object(let o as MaskObject):
             try o.mask.check(fits: net)
             return o.mask.densities
+        case .object(let o as NetObject):
+            let m = Mask(of: o.net)
+            try m.check(fits: net)
+            return m.densities
         case let v:
-            throw fail(name, "must be a number, a record of layer densities, or a mask, got \(describeBrief(v))")
+            throw fail(name, "must be a number, a record of layer densities, a mask or a net, got \(describeBrief(v))")
         }
     }
 }

@@ -23,5 +23,27 @@ func tableBuiltins() -> [BuiltinGroup] {
             }
             return .object(Table(columns: cols, formats: formats))
         },
+        Builtin("select", [
+            .object("table", "table", what: "a table", "the table to read"),
+            .list("columns", what: "a list of column names", "the columns to keep, in this order"),
+        ], doc: """
+        A new table with some of a table's columns, in the order given, with their
+        formats: select(t, ["level", "kept", "acc"]).
+        """) { a in
+            let t = try a.object("table", as: Table.self)
+            let cols = try a.list("columns").items.map { item -> String in
+                guard case .string(let s) = item else { throw a.fail("columns", "must hold column names, got \(item.repr)") }
+                guard t.columns.contains(s) else {
+                    throw a.fail("columns", "names \(quoteString(s)), which the table does not have (it has \(t.columns.joined(separator: ", ")))")
+                }
+                return s
+            }
+            let out = Table(columns: cols, formats: t.formats.filter { cols.contains($0.key) })
+            for i in 0..<t.rows.count {
+                let row = t.row(i)
+                out.appendRow(cols.map { ($0, row[$0] ?? .null) })
+            }
+            return .object(out)
+        },
     ])]
 }
