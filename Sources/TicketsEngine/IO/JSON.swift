@@ -5,7 +5,7 @@
 /// right, and errors that give the byte offset. This reader follows RFC 8259, keeps
 /// objects as ordered key/value lists, keeps numbers as their text, rejects
 /// duplicate keys, and limits nesting so a hostile file cannot exhaust the stack.
-indirect enum JSONValue {
+public indirect enum JSONValue {
     case object([(key: String, value: JSONValue)])
     case array([JSONValue])
     case string(String)
@@ -15,7 +15,7 @@ indirect enum JSONValue {
     case null
 
     /// A short name of the value's kind for error messages.
-    var kind: String {
+    public var kind: String {
         switch self {
         case .object: return "an object"
         case .array: return "a list"
@@ -35,7 +35,7 @@ indirect enum JSONValue {
     }
 }
 
-struct JSONReader {
+public struct JSONReader {
     private let bytes: [UInt8]
     private let name: String
     /// The file offset of `bytes[0]`, so errors point into the file.
@@ -45,8 +45,8 @@ struct JSONReader {
     static let maxDepth = 64
 
     /// Parses one JSON value filling `bytes` (whitespace around it allowed).
-    static func parse(_ bytes: [UInt8], name: String, fileOffset: Int) throws -> JSONValue {
-        var reader = JSONReader(bytes: bytes, name: name, base: fileOffset)
+    public static func parse(_ bytes: [UInt8], name: String, fileOffset: Int = 0, what: String = "the header") throws -> JSONValue {
+        var reader = JSONReader(bytes: bytes, name: name, base: fileOffset, what: what)
         reader.skipSpace()
         let value = try reader.value()
         reader.skipSpace()
@@ -54,12 +54,14 @@ struct JSONReader {
         return value
     }
 
-    private init(bytes: [UInt8], name: String, base: Int) {
-        self.bytes = bytes; self.name = name; self.base = base
+    private let what: String
+
+    private init(bytes: [UInt8], name: String, base: Int, what: String) {
+        self.bytes = bytes; self.name = name; self.base = base; self.what = what
     }
 
     private func fail(_ reason: String) -> EngineError {
-        EngineError.io("\(name): the header is not valid JSON: \(reason) at byte offset \(base + i)")
+        EngineError.io("\(name): \(what) is not valid JSON: \(reason) at byte offset \(base + i)")
     }
 
     private mutating func skipSpace() {
@@ -228,7 +230,7 @@ struct JSONReader {
 }
 
 /// `text` as a JSON string literal, quotes included.
-func jsonQuoted(_ text: String) -> String {
+public func jsonQuoted(_ text: String) -> String {
     var out = "\""
     for scalar in text.unicodeScalars {
         switch scalar {

@@ -15,6 +15,8 @@ public final class Network {
     public var optimizer: Optimizer?
     /// Re-initialisations drawn so far (each draws from its own stream).
     public private(set) var redraws = 0
+    /// How a model builder made the net (nil for a net assembled by hand).
+    public var blueprint: Blueprint?
     /// Every parameter with its state-dict key, layer by layer, depth first.
     public let namedParameters: [(key: String, parameter: Parameter)]
     /// The layers whose weights pruning may touch, each with that weight: the units of
@@ -72,6 +74,17 @@ public final class Network {
     public var trainableParameters: [Parameter] { namedParameters.map(\.parameter).filter(\.trainable) }
 
     public func parameter(_ key: String) -> Parameter? { namedParameters.first { $0.key == key }?.parameter }
+
+    /// How files name a parameter: PyTorch's state-dict key of the equivalent
+    /// nn.Sequential, the top-level layer's position in the net in place of its name
+    /// ("fc1.weight" → "0.weight"; layers without parameters, such as ReLU, keep their
+    /// place, so an MLP's keys are 0, 2, 4; a nested layer keeps its path after the
+    /// position: "block1.conv1.weight" → "3.conv1.weight").
+    public func fileKey(_ key: String) -> String {
+        let head = key.prefix { $0 != "." }
+        guard let i = layers.firstIndex(where: { $0.name == head }) else { return key }
+        return String(i) + key.dropFirst(head.count)
+    }
     /// The weight of a prunable layer, by the layer's name ("fc1").
     public func prunableWeight(_ name: String) -> Parameter? { prunable.first { $0.name == name }?.weight }
     public var prunableNames: [String] { prunable.map(\.name) }
@@ -127,6 +140,7 @@ public final class Network {
         let net = try! Network(architecture: architecture, layers: layers.map { $0.copy() }, initializer: initializer, seed: seed)
         net.step = step
         net.redraws = redraws
+        net.blueprint = blueprint
         return net
     }
 

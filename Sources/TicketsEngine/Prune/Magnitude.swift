@@ -33,7 +33,7 @@ public enum Pruning {
             }
         }
         removeSmallest(globalPool, fraction: rate, from: out)
-        return Mask(names: current.names, tensors: out)
+        return Mask(names: current.names, tensors: out, fileKeys: current.fileKeys).with(blueprint: net.blueprint)
     }
 
     /// A surviving weight, ranked by magnitude, then a tie-break key (0 unless ties are

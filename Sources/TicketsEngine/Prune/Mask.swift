@@ -3,16 +3,26 @@
 public final class Mask {
     public let names: [String]
     public let tensors: [Tensor]
+    /// Each layer's weight as files name it ("0.weight": PyTorch's key in the equivalent
+    /// nn.Sequential, see `Network.fileKey`); a mask's entry in a file is this plus "_mask".
+    public let fileKeys: [String]
+    /// The blueprint of the net it was made for, when known (a saved mask keeps it).
+    public var blueprint: Blueprint?
 
-    public init(names: [String], tensors: [Tensor]) {
+    /// A mask with the layers' names and tensors, and their weights' file keys (by
+    /// default "<name>.weight").
+    public init(names: [String], tensors: [Tensor], fileKeys: [String]? = nil) {
         precondition(names.count == tensors.count)   // internal: masks are built only by the engine, one tensor per layer
         self.names = names; self.tensors = tensors
+        self.fileKeys = fileKeys ?? names.map { $0 + ".weight" }
     }
 
     /// The mask a net computes with now (all ones for a dense layer).
     public convenience init(of net: Network) {
         self.init(names: net.prunableNames,
-                  tensors: net.prunable.map { $0.weight.mask?.copy() ?? Tensor(filled: 1, shape: $0.weight.shape) })
+                  tensors: net.prunable.map { $0.weight.mask?.copy() ?? Tensor(filled: 1, shape: $0.weight.shape) },
+                  fileKeys: net.prunableNames.map { net.fileKey($0 + ".weight") })
+        blueprint = net.blueprint
     }
 
     public func tensor(named name: String) -> Tensor? {
@@ -36,6 +46,12 @@ public final class Mask {
     /// Each layer's kept fraction, by name.
     public var densities: [String: Double] {
         Dictionary(uniqueKeysWithValues: names.indices.map { (names[$0], density($0)) })
+    }
+
+    /// The mask with its blueprint set (for masks derived from another).
+    func with(blueprint b: Blueprint?) -> Mask {
+        blueprint = b
+        return self
     }
 
     /// Whether this mask fits a net: same layer names and shapes.
@@ -66,6 +82,6 @@ public final class Mask {
             var rng = RNG(seed: seed, stream: UInt64(i))
             let p = rng.permutation(t.count)
             return Tensor(shape: t.shape, data: p.map { t.data[Int($0)] })
-        })
+        }, fileKeys: fileKeys).with(blueprint: blueprint)
     }
 }

@@ -14,6 +14,6 @@ extension Pruning {
             for j in 0..<keep { t[Int(order[j])] = 1 }
             tensors.append(Tensor(shape: weight.shape, data: t))
         }
-        return Mask(names: net.prunableNames, tensors: tensors)
+        return Mask(names: net.prunableNames, tensors: tensors, fileKeys: Mask(of: net).fileKeys).with(blueprint: net.blueprint)
     }
 }

@@ -7,11 +7,22 @@ public final class Snapshot {
     /// The prunable layers of the net it was taken of, for messages and checks.
     public let layerNames: [String]
     public let step: Int
+    /// Each entry's key as files name it (see `Network.fileKey`).
+    public let fileKeys: [String]
+    /// The blueprint of the net it was taken of, when known (a saved snapshot keeps it).
+    public var blueprint: Blueprint?
 
     public init(of net: Network) {
+        blueprint = net.blueprint
         entries = net.stateDict()
         layerNames = net.prunableNames
         step = net.step
+        fileKeys = entries.map { net.fileKey($0.key) }
+    }
+
+    /// A snapshot from stored values (a file), checked against `net` by `restore`.
+    public init(entries: [(key: String, tensor: Tensor)], layerNames: [String], step: Int, fileKeys: [String]) {
+        self.entries = entries; self.layerNames = layerNames; self.step = step; self.fileKeys = fileKeys
     }
 
     /// Whether the snapshot was taken of a net with the same parameters and shapes.

@@ -23,6 +23,7 @@ extension Network {
         }
         let net = try Network(architecture: "mlp " + sizes.map(String.init).joined(separator: "-"),
                               layers: layers, initializer: initializer, seed: seed)
+        net.blueprint = .mlp(sizes: sizes)
         net.initialize(seed: seed)
         return net
     }

@@ -1,0 +1,25 @@
+import Foundation
+
+/// How to build a net again: what a model builder made it from. Checkpoints store it, so
+/// a saved net can be loaded without a net of its architecture at hand.
+public enum Blueprint: Codable, Equatable, Sendable {
+    case mlp(sizes: [Int])
+
+    /// A fresh net from the blueprint (its weights drawn from `initializer` and `seed`).
+    public func build(initializer: Initializer = .glorot, seed: UInt64 = 0) throws -> Network {
+        switch self {
+        case .mlp(let sizes): return try Network.mlp(sizes, initializer: initializer, seed: seed)
+        }
+    }
+
+    /// The blueprint as one line of JSON, for a file's metadata.
+    public var json: String {
+        (try? String(decoding: JSONEncoder().encode(self), as: UTF8.self)) ?? "{}"
+    }
+
+    public static func parse(json: String, name: String) throws -> Blueprint {
+        do { return try JSONDecoder().decode(Blueprint.self, from: Data(json.utf8)) } catch {
+            throw EngineError.io("\(name): the net's description in the file's metadata cannot be read (\(json.prefix(80)))")
+        }
+    }
+}
