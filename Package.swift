@@ -22,6 +22,9 @@ let package = Package(
         .target(name: "TicketsLang", dependencies: ["TicketsEngine"]),
         .executableTarget(name: "tks", dependencies: ["TicketsLang", "CEditLine"]),
         .target(name: "TicketsPlot"),
+        // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer).
+        .executableTarget(name: "FuzzLang", dependencies: ["TicketsLang"]),
+        .executableTarget(name: "FuzzFiles", dependencies: ["TicketsLang", "TicketsEngine"]),
         .testTarget(name: "TicketsEngineTests", dependencies: ["TicketsEngine"]),
         .testTarget(name: "TicketsLangTests", dependencies: ["TicketsLang"]),
         .testTarget(name: "TicketsPlotTests", dependencies: ["TicketsPlot", "CZlib"]),

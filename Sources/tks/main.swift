@@ -59,7 +59,12 @@ func runScript(_ source: String, file: String) -> Never {
 }
 
 // Ctrl-C asks the running code to stop at its next step; it never kills the session.
+// (A parent may have started tks with SIGINT blocked, as test runners do: unblock it.)
 signal(SIGINT) { _ in Interrupt.request() }
+var interruptSignal = sigset_t()
+sigemptyset(&interruptSignal)
+sigaddset(&interruptSignal, SIGINT)
+sigprocmask(SIG_UNBLOCK, &interruptSignal, nil)
 
 var args = Array(CommandLine.arguments.dropFirst())
 var interactive = false

@@ -76,4 +76,46 @@ struct CommandLineTests {
         try "x = 1\r\nprint(x + 1)\r\n".write(toFile: crlf, atomically: true, encoding: .utf8)
         #expect(try tks([crlf]).1 == "2\n")
     }
+
+    /// A request beyond the memory budget is an error before anything is allocated.
+    @Test func memoryBudgetRefusesGiantNets() throws {
+        guard let bin = Self.binary else { return }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = ["-e", "net = mlp([1000, 1000])"]
+        p.environment = ["TICKETS_MEMORY_MB": "1"]
+        let err = Pipe()
+        p.standardError = err; p.standardOutput = Pipe()
+        try p.run(); p.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationStatus == 70 && text.contains("mlp: an mlp of 1,000,000 weights would need 19 MiB of memory; the budget is 1 MiB"), "\(text)")
+    }
+
+    /// Ctrl-C during a long builtin stops it at a safe point; the session keeps going
+    /// with every variable intact.
+    @Test func interruptStopsTrainingAndKeepsTheSession() throws {
+        guard let bin = Self.binary else { return }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = ["-i"]
+        p.currentDirectoryURL = Self.root
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        p.standardInput = input; p.standardOutput = output; p.standardError = errors
+        try p.run()
+        input.fileHandleForWriting.write(Data("d = dataset(\"idx\", \"Tests/golden/data/tiny\")\nnet = mlp([64, 16, 3])\nx = 41\ntrain(net, d, epochs=1000000, batch=1, quiet=true)\n".utf8))
+        Thread.sleep(forTimeInterval: 1.5)
+        kill(p.processIdentifier, SIGINT)
+        Thread.sleep(forTimeInterval: 0.5)
+        input.fileHandleForWriting.write(Data("print(x + 1, net.step > 0)\n".utf8))
+        try input.fileHandleForWriting.close()
+        let deadline = Date().addingTimeInterval(30)
+        while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        if p.isRunning { p.terminate(); Issue.record("tks did not stop after Ctrl-C"); return }
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(err.contains("train: interrupted at epoch"), "\(err)")
+        #expect(out.contains("42 true"), "\(out)")
+        #expect(p.terminationStatus == 0)
+    }
+
 }

@@ -25,6 +25,10 @@ public final class Network {
 
     public init(architecture: String, layers: [Layer], initializer: Initializer, seed: UInt64) throws {
         guard !layers.isEmpty else { throw EngineError("a net needs at least one layer") }
+        // A parameter's value, gradient, mask and two optimizer moments: 5 floats each.
+        var values = 0
+        Network.walk(layers, prefix: "") { _, l in for p in l.parameters { values = values.addingReportingOverflow(p.count).partialValue } }
+        try MemoryBudget.check(values.multipliedReportingOverflow(by: 20).overflow ? Int.max : values * 20, for: "a net of \(grouped(values)) parameters")
         for (a, b) in zip(layers, layers.dropFirst()) where a.outputSize != b.inputSize {
             throw EngineError("layer \(b.name) takes \(shapeText(b.inputShape)) but \(a.name) gives \(shapeText(a.outputShape))")
         }

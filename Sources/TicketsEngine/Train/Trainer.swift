@@ -25,6 +25,9 @@ public enum Trainer {
         let n = split.count, d = data.sampleSize, classes = net.outputSize
         guard n > 0 else { throw EngineError("the data set has no training examples") }
         let batch = min(cfg.batch, n)
+        // Each layer keeps its output and its input gradient for the batch.
+        let activations = net.allLayers.reduce(0) { $0 + $1.layer.outputSize } + d
+        try MemoryBudget.check(MemoryBudget.product([batch, activations, 8]), for: "a batch of \(batch) through \(net.architecture)")
         let stepsPerEpoch = (n + batch - 1) / batch
         let start = net.step, end = start + (cfg.steps ?? cfg.epochs * stepsPerEpoch)
         if let k = cfg.snapshotAt.first(where: { $0 < start || $0 > end }) {

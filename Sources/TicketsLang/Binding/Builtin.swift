@@ -58,6 +58,8 @@ public protocol BuiltinContext: AnyObject {
     func announce(_ text: String)
     /// Whether standard output is a terminal (colours, redrawn progress lines).
     var isTerminal: Bool { get }
+    /// Whether builtins may write files (the fuzzer turns it off).
+    var writesFiles: Bool { get }
     /// The `name=value` settings given after a script on the command line.
     var settings: ScriptSettings { get }
     /// The names help() lists, by group, in order.

@@ -1,4 +1,5 @@
 import Foundation
+import TicketsEngine
 
 /// Lists, records, ranges and strings.
 func collectionBuiltins() -> [BuiltinGroup] {
@@ -21,6 +22,9 @@ func collectionBuiltins() -> [BuiltinGroup] {
             let l = try a.list("list"), v = try a.value("value")
             guard v.nesting < maxValueNesting else {
                 throw a.fail("value", "would nest the list more than \(maxValueNesting) deep")
+            }
+            guard l.items.count < Interpreter.maxListItems else {
+                throw a.fail("list", "has \(grouped(Interpreter.maxListItems)) items, as many as a list may hold")
             }
             l.items.append(v)
             l.depth = max(l.depth, v.nesting + 1)

@@ -169,6 +169,7 @@ func write(_ bytes: [UInt8], to path: String) throws { try writeAtomically(bytes
 /// A clear error before any work when the file's folder is missing or the path is a folder.
 func checkFolder(_ path: String, _ a: Args) throws {
     let fail = { (why: String) in TicketsError(.io, "\(a.builtin.name): cannot write \(path) (\(why))", at: a.locs["path"] ?? a.callLoc) }
+    guard a.ctx.writesFiles else { throw fail("writing files is turned off in this session") }
     var isDir: ObjCBool = false
     if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue { throw fail("it is a folder") }
     let folder = (path as NSString).deletingLastPathComponent

@@ -27,7 +27,7 @@ extension Table {
 
     /// A table from CSV text: the first line names the columns; a cell that reads as a
     /// number is a number, an empty cell nil, anything else a string.
-    static func fromCSV(_ text: String, name: String) throws -> Table {
+    public static func fromCSV(_ text: String, name: String) throws -> Table {
         var records = try parseCSV(text, name: name)
         guard !records.isEmpty else { throw EngineError.io("\(name): the file is empty; a CSV table starts with a header line") }
         let header = records.removeFirst()
@@ -86,7 +86,7 @@ extension Table {
     }
 
     /// A table from a JSON list of records (columns in order of first appearance).
-    static func fromJSON(_ bytes: [UInt8], name: String) throws -> Table {
+    public static func fromJSON(_ bytes: [UInt8], name: String) throws -> Table {
         let json = try JSONReader.parse(bytes, name: name, what: "the file")
         guard case .array(let items) = json else { throw EngineError.io("\(name): a JSON table is a list of records, got \(json.kind)") }
         let t = Table(columns: [])

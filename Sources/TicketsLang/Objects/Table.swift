@@ -1,4 +1,5 @@
 import Foundation
+import TicketsEngine
 
 /// A table of results: named columns, rows of values. `train` returns one per epoch,
 /// `imp` one per pruning level. Prints as aligned columns; `t.acc` is a column as a
@@ -22,6 +23,9 @@ public final class Table: DeclaredMembers {
 
     /// Appends a row; fields not among the columns become new columns (earlier rows get nil).
     public func add(_ record: RecordRef) throws {
+        guard rows.count < Interpreter.maxListItems else {
+            throw TicketsError.runtime("the table has \(grouped(Interpreter.maxListItems)) rows, as many as a table may hold")
+        }
         let d = record.fields.map { $0.1.nesting }.max() ?? 0
         guard d < maxValueNesting else {
             throw TicketsError.runtime("values may nest at most \(maxValueNesting) deep (lists in lists, tables in tables)")

@@ -192,6 +192,8 @@ extension Interpreter {
 
     /// Strings and lists stop growing at this size, long before memory runs out.
     static let maxItems = 100_000_000
+    /// Lists and tables stop at this many items (a list item takes ~40 bytes).
+    public static let maxListItems = 10_000_000
 
     func sized(_ s: String, at loc: SourceLoc) throws -> String {
         guard s.utf8.count <= Interpreter.maxItems else {

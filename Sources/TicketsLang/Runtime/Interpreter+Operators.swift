@@ -29,15 +29,15 @@ extension Interpreter {
         case ("+", .string(let x), _): return .string(try sized(x + b.display, at: loc))
         case ("+", _, .string(let y)): return .string(try sized(a.display + y, at: loc))
         case ("+", .list(let x), .list(let y)):
-            guard x.items.count + y.items.count <= Interpreter.maxItems else {
-                throw TicketsError(.runtime, "the list would have more than \(Interpreter.maxItems) items", at: loc)
+            guard x.items.count + y.items.count <= Interpreter.maxListItems else {
+                throw TicketsError(.runtime, "the list would have more than \(Interpreter.maxListItems) items", at: loc)
             }
             return .list(x.items + y.items)
         case ("*", .string(let s), .number(let n)):
             guard n >= 0, n == n.rounded(), n * Double(s.count) <= Double(Interpreter.maxItems) else {
                 throw TicketsError(.runtime, "a string is repeated a whole number of times (≥ 0), up to \(Interpreter.maxItems) characters in all; got \(describeBrief(b))", at: loc)
             }
-            return .string(String(repeating: s, count: Int(n)))
+            return .string(s.isEmpty ? "" : String(repeating: s, count: Int(n)))
         case (_, .string(let x), .string(let y)):
             switch op {
             case "<": return .bool(x < y)

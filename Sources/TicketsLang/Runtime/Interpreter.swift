@@ -61,6 +61,8 @@ public final class Interpreter: BuiltinContext {
         didSet { deadline = timeLimit.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) } }
     }
     var deadline: UInt64?
+    /// false: save and other builtins that write files refuse to (the fuzzer runs so).
+    public var writesFiles = true
 
     /// The builtins by domain, in the order help() lists their groups.
     public let builtinGroups: [BuiltinGroup] = dataBuiltins() + netBuiltins() + trainingBuiltins() + maskBuiltins()
@@ -105,6 +107,15 @@ public final class Interpreter: BuiltinContext {
         case .function: return "library function"
         default: return "library name"
         }
+    }
+
+    /// Forgets every global, builtins included: a function defined at top level holds
+    /// the global scope that holds it, and this cycle keeps a session's values alive
+    /// until it is broken. For an interpreter that is done (the fuzzer makes one per
+    /// input); it cannot run code afterwards.
+    public func tearDown() {
+        globals.vars.removeAll()
+        frames.removeAll()
     }
 
     /// Defines (or replaces) a global.
@@ -219,7 +230,10 @@ public final class Interpreter: BuiltinContext {
         if progressOpen { progressOutput("\n"); progressOpen = false }
     }
 
-    public var interrupted: Bool { shouldStop() }
+    /// Ctrl-C, or the run's time limit passed: long builtins stop at their next step.
+    public var interrupted: Bool {
+        shouldStop() || deadline.map { DispatchTime.now().uptimeNanoseconds > $0 } ?? false
+    }
 
     public func call(_ f: Value, _ args: [Value]) throws -> Value {
         let loc = SourceLoc(file: "<builtin>", line: 0, col: 0)

@@ -16,6 +16,7 @@ extension Network {
         guard weights <= maxMLPWeights else {
             throw EngineError("sizes give a net of \(grouped(weights)) weights; the limit is \(grouped(maxMLPWeights))")
         }
+        try MemoryBudget.check(weights * 20, for: "an mlp of \(grouped(weights)) weights")   // before allocating them
         var layers: [Layer] = []
         for i in 0..<(sizes.count - 1) {
             layers.append(Linear(name: "fc\(i + 1)", inFeatures: sizes[i], outFeatures: sizes[i + 1]))
