@@ -30,8 +30,8 @@ public final class AvgPool2D: Layer {
 
     public var kind: String { "avgpool" }
     public var parameters: [Parameter] { [] }
-    /// "pool1 avg 2×2"
-    public var summary: String { "\(name) avg \(kernelSize)×\(kernelSize)" + (stride != kernelSize ? " stride \(stride)" : "") }
+    /// "pool1 avg pool 2×2"
+    public var summary: String { "\(name) avg pool \(kernelSize)×\(kernelSize)" + (stride != kernelSize ? " stride \(stride)" : "") }
 
     private func geometry(_ batch: Int) -> Pool2DShape {
         checkedGeometry {

@@ -23,8 +23,8 @@ public final class GlobalAvgPool: Layer {
     public var kind: String { "gap" }
     public var outputShape: [Int] { [inputShape[0]] }
     public var parameters: [Parameter] { [] }
-    /// "gap global average 64×8×8→64"
-    public var summary: String { "\(name) global average \(shapeText(inputShape))→\(inputShape[0])" }
+    /// "gap global avg pool 64×8×8→64"
+    public var summary: String { "\(name) global avg pool \(shapeText(inputShape))→\(inputShape[0])" }
 
     private func geometry(_ batch: Int) -> Pool2DShape {
         checkedGeometry { try Pool2DShape(globalOver: batch, channels: inputShape[0], height: inputShape[1], width: inputShape[2]) }

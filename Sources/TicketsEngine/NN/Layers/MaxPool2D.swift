@@ -32,8 +32,8 @@ public final class MaxPool2D: Layer {
 
     public var kind: String { "maxpool" }
     public var parameters: [Parameter] { [] }
-    /// "pool1 max 2×2"
-    public var summary: String { "\(name) max \(kernelSize)×\(kernelSize)" + (stride != kernelSize ? " stride \(stride)" : "") }
+    /// "pool1 max pool 2×2"
+    public var summary: String { "\(name) max pool \(kernelSize)×\(kernelSize)" + (stride != kernelSize ? " stride \(stride)" : "") }
 
     private func geometry(_ batch: Int) -> Pool2DShape {
         checkedGeometry {
