@@ -19,7 +19,7 @@ func netBuiltins() -> [BuiltinGroup] {
             return .object(obj)
         },
         Builtin("conv", [
-            .int("depth", min: 2, max: 6, "2, 4 or 6: Conv-2, Conv-4 or Conv-6"),
+            .int("depth", "2, 4 or 6: Conv-2, Conv-4 or Conv-6"),
             .dataset("data", "gives the input shape (1×28×28, 3×32×32) and the number of classes"),
             .choice("init", Initializer.self, .glorot, "glorot (normal, the LTH paper's), kaiming (normal) or torch (PyTorch's uniform)"),
             .seed("seed", "seeds the initial weights (layer i draws from stream i)"),
@@ -38,7 +38,7 @@ func netBuiltins() -> [BuiltinGroup] {
                                                 initializer: try a.choice("init", Initializer.self), seed: try a.seed()))
         },
         Builtin("vgg", [
-            .int("depth", min: 11, max: 19, "11, 13, 16 or 19: VGG-11, -13, -16 or -19"),
+            .int("depth", "11, 13, 16 or 19: VGG-11, -13, -16 or -19"),
             .dataset("data", "gives the input shape and the number of classes"),
             .choice("init", Initializer.self, .glorot, "glorot (normal, the LTH paper's), kaiming (normal; open_lth's) or torch (PyTorch's uniform)"),
             .seed("seed", "seeds the initial weights (layer i draws from stream i)"),
@@ -57,7 +57,7 @@ func netBuiltins() -> [BuiltinGroup] {
                                                initializer: try a.choice("init", Initializer.self), seed: try a.seed()))
         },
         Builtin("resnet", [
-            .int("depth", min: 8, max: 302, "6n + 2: 20 (ResNet-20), 32, 44, 56, 110"),
+            .int("depth", "6n + 2: 20 (ResNet-20), 32, 44, 56, 110"),
             .dataset("data", "gives the input shape and the number of classes"),
             .choice("init", Initializer.self, .glorot, "glorot (normal, the LTH paper's), kaiming (normal; open_lth's) or torch (PyTorch's uniform)"),
             .seed("seed", "seeds the initial weights (layer i draws from stream i)"),
