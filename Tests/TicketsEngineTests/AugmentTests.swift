@@ -90,6 +90,21 @@ struct AugmentTests {
         #expect(Array(two[0..<8]) == Array(trainOut[24..<32]) && Array(two[8..<16]) == Array(trainOut[8..<16]))
         #expect(try normalized.subset(train: 4, test: 2).train.floats() == Array(trainOut[0..<32]))
     }
+
+    /// A CIFAR-10 folder written in the exact format, read back as a normalised data
+    /// set, trains a Conv-2 with augmentation, and evaluates with the same statistics.
+    @Test func cifarFolderTrainsAConvNet() throws {
+        let dir = IOTest.tempDir("cifar-train")
+        try CIFAR.writeFolder(dir, kind: .cifar10, train: CIFARTests.split(25, kind: .cifar10),
+                              test: CIFARTests.split(5, kind: .cifar10, offset: 40))
+        let data = try CIFAR.dataset(try CIFAR.load(folder: dir), name: "cifar10").normalizedPerChannel()
+        #expect(data.sampleShape == [3, 32, 32] && data.classes == 10 && data.train.count == 25)
+        let net = try Network.conv(depth: 2, inputShape: data.sampleShape, classes: data.classes, seed: 1)
+        var cfg = TrainConfig(); cfg.steps = 2; cfg.batch = 10; cfg.augment = .cropFlip; cfg.method = .adam; cfg.lr = 2e-4
+        let h = try Trainer.train(net, on: data, cfg)
+        #expect(h.epochs.last!.loss.isFinite && net.step == 2)
+        #expect(try Trainer.evaluate(net, on: data).count == 5)
+    }
 }
 
 /// cropAndFlip on arrays, for the hand-worked cases.

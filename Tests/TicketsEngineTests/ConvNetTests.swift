@@ -202,5 +202,7 @@ struct ConvNetTests {
         let net = try Network.conv(depth: 2, inputShape: [1, 28, 28], classes: 10)
         #expect(net.largestBatch == Int(Int32.max) / (64 * 28 * 28))
         #expect(throws: EngineError.self) { try net.check(batch: net.largestBatch + 1) }
+        #expect(net.evaluationBatch == (1 << 26) / (4 * 64 * 28 * 28 + 2 * 64 * 14 * 14 + 2 * 256 + 2 * 256 + 10))
+        #expect(try Network.mlp([784, 300, 100, 10]).evaluationBatch == 1000)
     }
 }

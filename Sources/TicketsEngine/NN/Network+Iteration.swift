@@ -7,6 +7,14 @@ extension Network {
         return Int(Int32.max) / max(widest, 1)
     }
 
+    /// The samples evaluation runs at once: up to 1,000, fewer when the layers'
+    /// outputs for that many would pass 2^26 values (256 MiB; a VGG holds a few
+    /// megabytes of activations per sample), and never beyond `largestBatch`.
+    public var evaluationBatch: Int {
+        let perSample = allLayers.reduce(0) { $0 + $1.layer.outputSize }
+        return max(1, min(1000, largestBatch, (1 << 26) / max(perSample, 1)))
+    }
+
     /// Throws when a training batch of `batch` samples is more than the net can take.
     public func check(batch: Int) throws {
         let limit = largestBatch

@@ -43,7 +43,7 @@ extension Trainer {
 
     /// The same on one split (whose samples the caller checked fit the net).
     static func evaluate(_ net: Network, _ split: Split) -> Evaluation {
-        let n = split.count, chunk = min(1000, net.largestBatch), classes = net.outputSize
+        let n = split.count, chunk = net.evaluationBatch, classes = net.outputSize
         var tally = EvaluationTally(classes: classes)
         guard n > 0 else { return tally.result }
         net.setTraining(false)
