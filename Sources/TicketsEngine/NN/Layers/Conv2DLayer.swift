@@ -110,7 +110,7 @@ public final class Conv2D: Layer {
         let scratch = scratch.map(\.ptr)
         weight.value.data.withUnsafeBufferPointer { w in
             withOptionalValues(bias) { b in
-                splitSamples(batch, work: work(batch)) { thread, samples in
+                _ = splitSamples(batch, work: work(batch)) { thread, samples in
                     for n in samples {
                         conv2dForward(s, x: x + n * inSize, weight: w.baseAddress!, bias: b, y: y + n * outSize,
                                       scratch: scratch[thread])
