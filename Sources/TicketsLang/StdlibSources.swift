@@ -33,6 +33,10 @@ end
 # split). Each further level prunes `rate` of the remaining weights by magnitude
 # (`output_rate` for the output layer, 10% as the paper's LeNet; `rates` gives any layer
 # its own, as {fc3: 0.1}), rewinds the survivors and trains again to iteration T.
+#   conv_rate   the rate of the convolution layers (net.conv_layers), as the paper prunes
+#               Conv-2/4/6: conv_rate=0.1 (0.15 for Conv-6), rate=0.2 for the fully
+#               connected layers, output_rate=0.1; default: rate. `rates` wins over both.
+#   augment     "crop+flip" augments every training batch (see train).
 #   rewind      what survivors are reset to: a snapshot (default: the net as imp starts,
 #               the original LTH), or "reinit": the older control that draws survivors
 #               afresh at every level and prunes from those runs (masks differ too).
@@ -51,13 +55,13 @@ end
 #               values (explicit arguments win).
 # Returns a table: level, kept, acc (test accuracy at the end), [stop_iter, stop_acc],
 # each layer's density, then each control's columns.
-fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, quiet=false, preset=nil)
+fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", quiet=false, preset=nil)
   # A preset fills the arguments the caller left out.
   if preset != nil
     if type(preset) != "record"
       error("imp: preset must be a record such as preset(\"lth-lenet\"), got {type(preset)}")
     end
-    s = {levels: levels, rate: rate, output_rate: output_rate, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, rewind_at: rewind_at, eval_every: eval_every, scope: scope, seed: seed}
+    s = {levels: levels, rate: rate, output_rate: output_rate, conv_rate: conv_rate, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, rewind_at: rewind_at, eval_every: eval_every, scope: scope, seed: seed, augment: augment}
     for k in keys(s)
       if missing(k) and has(preset, k)
         s[k] = preset[k]
@@ -66,6 +70,7 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, rates={}, epochs=5, step
     levels = s.levels
     rate = s.rate
     output_rate = s.output_rate
+    conv_rate = s.conv_rate
     epochs = s.epochs
     steps = s.steps
     lr = s.lr
@@ -79,6 +84,7 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, rates={}, epochs=5, step
     eval_every = s.eval_every
     scope = s.scope
     seed = s.seed
+    augment = s.augment
     # A preset that trains for a number of iterations does so unless epochs was given.
     if not missing("epochs") and missing("steps")
       steps = nil
@@ -92,11 +98,15 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, rates={}, epochs=5, step
   if type(rewind_at) != "number" or rewind_at < 0 or rewind_at != floor(rewind_at)
     error("imp: rewind_at must be a whole number ≥ 0 (an iteration), got {rewind_at}")
   end
-  train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, eval_every: eval_every}
+  train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, eval_every: eval_every, augment: augment}
   check_args(train, train_args, caller="imp")
   check_args(prune, {net: net, rate: rate, rates: rates, scope: scope}, caller="imp")
   check_args(prune, {net: net, rate: output_rate}, caller="imp: output_rate")
-  # The output layer is pruned at output_rate unless rates names it.
+  if conv_rate != nil
+    check_args(prune, {net: net, rate: conv_rate}, caller="imp: conv_rate")
+  end
+  # The output layer is pruned at output_rate and convolutions at conv_rate, unless
+  # rates names them.
   out = net.layers[-1]
   all_rates = {}
   for k in keys(rates)
@@ -104,6 +114,13 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, rates={}, epochs=5, step
   end
   if not has(all_rates, out)
     all_rates[out] = output_rate
+  end
+  if conv_rate != nil
+    for name in net.conv_layers
+      if not has(all_rates, name)
+        all_rates[name] = conv_rate
+      end
+    end
   end
   if rewind == nil
     rewind = snapshot(net)
@@ -165,11 +182,11 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, rates={}, epochs=5, step
     end
     n = total - (net.step - start)
     if level == 0 and rewind_at > 0
-      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, snapshot_at=[start + rewind_at], quiet=true)
+      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, snapshot_at=[start + rewind_at], quiet=true)
       rewind = h.snapshots[0]
       h = h.history
     else
-      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, quiet=true)
+      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
     end
     r = evaluate(net, data)
     d = density(net)
@@ -202,7 +219,7 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, rates={}, epochs=5, step
         for name in net.layers
           assert(cd[name] == d[name], "imp: the {c} control's {name} density {cd[name]} differs from the ticket's {d[name]}")
         end
-        ch = train(cnet, data, steps=cn, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, quiet=true)
+        ch = train(cnet, data, steps=cn, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
         row[c + "_acc"] = evaluate(cnet, data).acc
         if eval_every != nil
           cbest = early_stop(ch)

@@ -49,6 +49,13 @@ def lenet():
     return nn.Sequential(nn.Linear(784, 300), nn.ReLU(), nn.Linear(300, 100), nn.ReLU(), nn.Linear(100, 10))
 
 
+def conv2():
+    """The LTH paper's Conv-2 for 1×28×28 images, as Tickets' conv(2, data) builds it."""
+    return nn.Sequential(nn.Conv2d(1, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
+                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 14 * 14, 256), nn.ReLU(),
+                         nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
 def loss_of(model, x, y):
     with torch.no_grad():
         return F.cross_entropy(model(x).double(), y).item()
@@ -78,6 +85,14 @@ def main():
             model.load_state_dict(state)
             got = loss_of(model, x, y)
             check(abs(got - tickets_loss) < TOLERANCE, f"{name} in PyTorch: test loss {got:.9f} vs Tickets {tickets_loss:.9f}")
+        # Conv-2: flatten order (C, H, W) and every key as PyTorch's.
+        conv_loss = float(next(l for l in out.splitlines() if l.startswith("conv2_loss ")).split()[1])
+        model = conv2()
+        for i in (0, 2, 6, 8, 10):
+            prune.identity(model[i], "weight")
+        model.load_state_dict(load_file(f"{folder}/tickets_conv2.safetensors"))
+        got = loss_of(model, x.reshape(-1, 1, 28, 28), y)
+        check(abs(got - conv_loss) < TOLERANCE, f"tickets_conv2.safetensors in PyTorch: test loss {got:.9f} vs Tickets {conv_loss:.9f}")
         # The mask alone, applied to the weights with custom_from_mask.
         masks = load_file(f"{folder}/tickets_mask.safetensors")
         check(sorted(masks) == ["0.weight_mask", "2.weight_mask", "4.weight_mask"], f"mask file keys {sorted(masks)}")
@@ -110,6 +125,17 @@ def main():
         save_file({f"{i}.weight_mask": model[i].weight_mask.bool().contiguous() for i in (0, 2, 4)}, f"{folder}/torch_mask_bool.safetensors")
         pruned_loss = loss_of(model, x, y)
         kept = sum(int(model[i].weight_mask.sum()) for i in (0, 2, 4)) / (784 * 300 + 300 * 100 + 100 * 10)
+        torch.manual_seed(1)
+        c = conv2()
+        opt = torch.optim.SGD(c.parameters(), lr=0.05)
+        for i in range(0, 60 * 60, 60):
+            opt.zero_grad()
+            F.cross_entropy(c(xt[i:i + 60].reshape(-1, 1, 28, 28)), yt[i:i + 60]).backward()
+            opt.step()
+        for i in (0, 2, 6, 8, 10):
+            prune.l1_unstructured(c[i], "weight", amount=0.3)
+        save_file({k: v.contiguous() for k, v in c.state_dict().items()}, f"{folder}/torch_conv2.safetensors")
+        conv_pruned_loss = loss_of(c, x.reshape(-1, 1, 28, 28), y)
         out = tks(binary, "phase=read", f"folder={folder}")
         lines = {l.split()[0]: l.split() for l in out.splitlines() if l.startswith("torch_")}
         got = float(lines["torch_net.safetensors"][2])
@@ -118,6 +144,8 @@ def main():
             got, got_kept = float(lines[name][2]), float(lines[name][4])
             check(abs(got - pruned_loss) < TOLERANCE and abs(got_kept - kept) < 1e-6,
                   f"PyTorch's pruned net ({name}) in Tickets: loss {got:.9f} vs {pruned_loss:.9f}, kept {got_kept:.6f} vs {kept:.6f}")
+        got = float(lines["torch_conv2.safetensors"][2])
+        check(abs(got - conv_pruned_loss) < TOLERANCE, f"PyTorch's pruned Conv-2 in Tickets: test loss {got:.9f} vs PyTorch {conv_pruned_loss:.9f}")
         got_kept = float(lines["torch_mask_bool.safetensors"][2])
         check(abs(got_kept - kept) < 1e-6, f"PyTorch's bool mask in Tickets: kept {got_kept:.6f} vs {kept:.6f}")
     if failures:

@@ -62,8 +62,10 @@ public final class Split {
     public let storage: Storage
     public let labels: [Int32]
     public let sampleSize: Int
+    /// Applied to every sample as it is read (per-channel standardisation); nil: none.
+    public let normalization: ChannelNormalization?
 
-    public init(storage: Storage, labels: [Int32], sampleSize: Int) throws {
+    public init(storage: Storage, labels: [Int32], sampleSize: Int, normalization: ChannelNormalization? = nil) throws {
         let n: Int
         switch storage {
         case .bytes(let b, _): n = b.count
@@ -73,6 +75,12 @@ public final class Split {
             throw EngineError("a split of \(labels.count) labels needs \(labels.count * sampleSize) values, got \(n)")
         }
         self.storage = storage; self.labels = labels; self.sampleSize = sampleSize
+        self.normalization = normalization
+    }
+
+    /// The same samples read with another normalisation (nil: none).
+    public func withNormalization(_ n: ChannelNormalization?) throws -> Split {
+        try Split(storage: storage, labels: labels, sampleSize: sampleSize, normalization: n)
     }
 
     /// A split of Float values, N × sampleSize row-major.
@@ -98,6 +106,7 @@ public final class Split {
                 }
             }
         }
+        normalization?.apply(out, samples: rows.count, sampleSize: d)
     }
 
     /// Writes samples lo..<hi into `out`.
@@ -111,6 +120,7 @@ public final class Split {
                 Kernels.bytesToFloats(src.baseAddress! + range.lowerBound * d, out, count: range.count * d, scale: scale)
             }
         }
+        normalization?.apply(out, samples: range.count, sampleSize: d)
     }
 
     /// Every sample as Floats (N × sampleSize); for tests and small exports.
@@ -129,11 +139,11 @@ public final class Split {
         case .floats(let f):
             var out = [Float](repeating: 0, count: rows.count * d)
             for (r, i) in rows.enumerated() { out[(r * d)..<((r + 1) * d)] = f[(Int(i) * d)..<((Int(i) + 1) * d)] }
-            return try Split(storage: .floats(out), labels: labels, sampleSize: d)
+            return try Split(storage: .floats(out), labels: labels, sampleSize: d, normalization: normalization)
         case .bytes(let b, let scale):
             var out = [UInt8](repeating: 0, count: rows.count * d)
             for (r, i) in rows.enumerated() { out[(r * d)..<((r + 1) * d)] = b[(Int(i) * d)..<((Int(i) + 1) * d)] }
-            return try Split(storage: .bytes(out, scale: scale), labels: labels, sampleSize: d)
+            return try Split(storage: .bytes(out, scale: scale), labels: labels, sampleSize: d, normalization: normalization)
         }
     }
 
@@ -141,8 +151,8 @@ public final class Split {
     public func prefix(_ n: Int) throws -> Split {
         let k = min(max(n, 0), count), d = sampleSize
         switch storage {
-        case .floats(let f): return try Split(storage: .floats(Array(f[0..<(k * d)])), labels: Array(labels[0..<k]), sampleSize: d)
-        case .bytes(let b, let s): return try Split(storage: .bytes(Array(b[0..<(k * d)]), scale: s), labels: Array(labels[0..<k]), sampleSize: d)
+        case .floats(let f): return try Split(storage: .floats(Array(f[0..<(k * d)])), labels: Array(labels[0..<k]), sampleSize: d, normalization: normalization)
+        case .bytes(let b, let s): return try Split(storage: .bytes(Array(b[0..<(k * d)]), scale: s), labels: Array(labels[0..<k]), sampleSize: d, normalization: normalization)
         }
     }
 }

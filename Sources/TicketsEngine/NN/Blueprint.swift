@@ -4,11 +4,19 @@ import Foundation
 /// a saved net can be loaded without a net of its architecture at hand.
 public enum Blueprint: Codable, Equatable, Sendable {
     case mlp(sizes: [Int])
+    /// A list of layers (Conv-2/4/6 and VGG are built as one).
+    case sequential(inputShape: [Int], specs: [LayerSpec], classes: Int?, architecture: String?)
+    case resnet(depth: Int, inputShape: [Int], classes: Int)
 
     /// A fresh net from the blueprint (its weights drawn from `initializer` and `seed`).
     public func build(initializer: Initializer = .glorot, seed: UInt64 = 0) throws -> Network {
         switch self {
         case .mlp(let sizes): return try Network.mlp(sizes, initializer: initializer, seed: seed)
+        case .sequential(let shape, let specs, let classes, let architecture):
+            return try Network.sequential(inputShape: shape, specs, classes: classes, architecture: architecture,
+                                          initializer: initializer, seed: seed)
+        case .resnet(let depth, let shape, let classes):
+            return try Network.resnet(depth: depth, inputShape: shape, classes: classes, initializer: initializer, seed: seed)
         }
     }
 

@@ -35,6 +35,11 @@ public enum Checkpoint {
                 try a.append(fk, p.value.copy())
             }
         }
+        // PyTorch's batch norm keeps a count of batches in its state dict, and a strict
+        // load_state_dict wants it; Tickets has none, so it writes 0.
+        for (path, layer) in net.allLayers where layer.kind == "batchnorm" {
+            try a.append(net.fileKey(path + ".num_batches_tracked"), Tensor(shape: [], data: [0]))
+        }
         a.metadata["tickets.names"] = namesJSON(net.namedParameters.map { (net.fileKey($0.key), $0.key) })
         return a
     }

@@ -43,9 +43,7 @@ extension Trainer {
 
     /// The same on one split (whose samples the caller checked fit the net).
     static func evaluate(_ net: Network, _ split: Split) -> Evaluation {
-        // Up to 1,000 samples at a time, fewer when a sample's activations are large.
-        let perSample = net.allLayers.reduce(split.sampleSize) { $0 + $1.layer.outputSize }
-        let n = split.count, chunk = max(1, min(1000, (64 << 20) / max(perSample * 4, 1))), classes = net.outputSize
+        let n = split.count, chunk = net.evaluationBatch, classes = net.outputSize
         var tally = EvaluationTally(classes: classes)
         guard n > 0 else { return tally.result }
         net.setTraining(false)

@@ -29,6 +29,8 @@ public struct TrainConfig: Sendable {
     public var snapshotAt: [Int] = []
     /// Start a new optimizer even if the net holds one that could go on.
     public var freshOptimizer = false
+    /// Augmentation of each training batch (random crop and flip for images).
+    public var augment: Augmentation = .none
     public init() {}
 
     /// Throws for settings no training can use.

@@ -25,9 +25,11 @@ public enum Trainer {
         let n = split.count, d = data.sampleSize, classes = net.outputSize
         guard n > 0 else { throw EngineError("the data set has no training examples") }
         let batch = min(cfg.batch, n)
+        try net.check(batch: batch)
         // Each layer keeps its output and its input gradient for the batch.
         let activations = net.allLayers.reduce(0) { $0 + $1.layer.outputSize } + d
         try MemoryBudget.check(MemoryBudget.product([batch, activations, 8]), for: "a batch of \(batch) through \(net.architecture)")
+        let augmenter = try BatchAugmenter(cfg.augment, data: data, seed: cfg.seed)
         let stepsPerEpoch = (n + batch - 1) / batch
         let start = net.step, end = start + (cfg.steps ?? cfg.epochs * stepsPerEpoch)
         if let k = cfg.snapshotAt.first(where: { $0 < start || $0 > end }) {
@@ -80,6 +82,8 @@ public enum Trainer {
             let lo = s * batch, b = min(batch, n - lo)
             split.gather(order[lo..<(lo + b)], into: xb.ptr)
             for r in 0..<b { yb[r] = split.labels[Int(order[lo + r])] }
+            augmenter.apply(xb.ptr, batch: b, iteration: t)
+            net.prepareIteration(t)
             optimizer.lr = Float(cfg.schedule.rate(base: cfg.lr, at: t, warmup: cfg.warmup))
             let logits = net.forward(xb.ptr, batch: b)
             let (l, c) = yb.withUnsafeBufferPointer {

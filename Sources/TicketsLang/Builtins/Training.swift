@@ -30,6 +30,7 @@ func trainingBuiltins() -> [BuiltinGroup] {
             .optionalInt("eval_every", min: 1, "evaluate validation (if any) and test every N iterations: one row each"),
             .any("snapshot_at", what: "list of whole numbers", default: .list([]), "iterations at which to take snapshots (late rewinding)"),
             .bool("fresh_optimizer", d.freshOptimizer, "start a new optimizer instead of continuing the net's"),
+            .choice("augment", Augmentation.self, d.augment, "\"crop+flip\": each training image is cut at a random offset from its 4-pixel zero-padded copy and mirrored with probability ½ (CIFAR's standard augmentation)"),
             .bool("quiet", false, "no progress line"),
             .preset,
         ], doc: """
@@ -38,6 +39,9 @@ func trainingBuiltins() -> [BuiltinGroup] {
         (net.step) and the net keeps its optimizer, so train(epochs=1) twice equals
         train(epochs=2) bit for bit. rewind and reinit reset the optimizer. Masked
         weights stay exactly zero. Ctrl-C stops at the end of the current step.
+        Batch norm uses each batch's statistics here (evaluate uses the running ones);
+        dropout and augment="crop+flip" draw from streams of the iteration and the data
+        seed, so they too repeat exactly and continue across calls.
         Returns a table with one row per epoch (epoch, steps, loss, train_acc,
         seconds; acc and test_loss with eval=true); with eval_every, one row per
         evaluation instead (iteration, epoch, loss, val_loss, val_acc, acc, test_loss);
@@ -78,12 +82,18 @@ func trainingBuiltins() -> [BuiltinGroup] {
             }))
         },
         Builtin("preset", [.choice("name", Preset.all.map(\.name), nil, "which paper's setting")], doc: """
-        The settings of a paper's experiment, as a record that dataset, mlp, train and
-        imp take with preset=...; arguments given explicitly override it.
+        The settings of a paper's experiment, as a record that dataset, mlp, conv, train
+        and imp take with preset=...; arguments given explicitly override it.
           "lth-lenet"      Frankle & Carbin, ICLR 2019, §2: LeNet-300-100, Glorot, Adam
                            1.2e-3, batch 60, 50K iterations, 5K validation images,
                            pruning 20% (fc1, fc2) and 10% (output) a level
           "lth-lenet-sgd"  the primer's Fashion-MNIST reference: SGD 0.1, 5 epochs a level
+          "lth-conv2"      Frankle & Carbin 2019, Figure 2: Conv-2, Glorot, Adam 2e-4, batch 60,
+                           20K iterations, 5K validation images, pruning 10% (convolutions),
+                           20% (fully connected) and 10% (output) a level
+          "lth-conv4"      the same for Conv-4: Adam 3e-4, 25K iterations, convolutions 10%
+          "lth-conv6"      the same for Conv-6: Adam 3e-4, 30K iterations, convolutions 15%
+        conv(preset=p) takes its depth: conv(data=d, preset=preset("lth-conv2")).
         """) { a in
             let p = try Preset.named(try a.string("name"))
             var fields: [(String, Value)] = [("preset", .string(p.name))]
@@ -119,6 +129,7 @@ extension Args {
         cfg.evalEvery = try optionalInt("eval_every")
         cfg.snapshotAt = try wholeNumberList("snapshot_at")
         cfg.freshOptimizer = try bool("fresh_optimizer")
+        cfg.augment = try choice("augment", Augmentation.self)
         switch try choice("schedule", ScheduleName.self) {
         case .constant: cfg.schedule = .constant
         case .step: cfg.schedule = .step(milestones: try wholeNumberList("milestones"), gamma: try number("gamma"))

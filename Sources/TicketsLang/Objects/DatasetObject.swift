@@ -7,7 +7,8 @@ final class DatasetObject: DeclaredMembers {
     var typeName: String { "dataset" }
     func describe() -> String {
         let v = data.validation.map { "  validation \($0.count) × \(data.sampleSize)" } ?? ""
-        return "\(data.name)  train \(data.train.count) × \(data.sampleSize)\(v)  test \(data.test.count) × \(data.sampleSize)  \(data.classes) classes  (from \(data.source))"
+        let n = data.normalization == nil ? "" : "  normalized"
+        return "\(data.name)  train \(data.train.count) × \(data.sampleSize)\(v)  test \(data.test.count) × \(data.sampleSize)  \(data.classes) classes\(n)  (from \(data.source))"
     }
     static let members: [Member<DatasetObject>] = [
         Member("name", "its name") { .string($0.data.name) },
@@ -18,5 +19,11 @@ final class DatasetObject: DeclaredMembers {
         Member("shape", "the shape of one example, e.g. [1, 28, 28]") { .list($0.data.sampleShape.map { .int($0) }) },
         Member("classes", "the number of classes") { .int($0.data.classes) },
         Member("source", "the folder it was read from") { .string($0.data.source) },
+        Member("mean", "each channel's mean in the training split, as normalize= subtracts it (nil without normalisation)") {
+            $0.data.normalization.map { .list($0.mean.map { .number(Double($0)) }) } ?? .null
+        },
+        Member("std", "each channel's standard deviation in the training split, as normalize= divides by it (nil without)") {
+            $0.data.normalization.map { .list($0.std.map { .number(Double($0)) }) } ?? .null
+        },
     ]
 }

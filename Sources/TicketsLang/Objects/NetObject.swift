@@ -8,10 +8,18 @@ final class NetObject: DeclaredMembers {
     var typeName: String { "net" }
 
     /// "mlp 784-300-100-10  266,610 parameters  (fc1 235,200 · fc2 30,000 · fc3 1,000 weights)",
-    /// and the mask's line when the net is pruned.
+    /// and the mask's line when the net is pruned. Other nets (conv2, vgg16, resnet20,
+    /// sequential) list their layers too, one a line (see `describeLayers`), and name
+    /// their prunable layers' weights only when there are six or fewer.
     func describe() -> String {
         let layers = net.prunable.map { "\($0.name) \(grouped($0.weight.count))" }.joined(separator: " · ")
         var s = "\(net.architecture)  \(grouped(net.parameterCount)) parameters  (\(layers) weights)"
+        if !net.architecture.hasPrefix("mlp ") {
+            if net.prunable.count > 6 {
+                s = "\(net.architecture)  \(grouped(net.parameterCount)) parameters  (\(grouped(net.weightCount)) weights in \(net.prunable.count) prunable layers)"
+            }
+            s += "\n" + describeLayers(net)
+        }
         if net.prunable.contains(where: { $0.weight.mask != nil }) {
             s += "\n" + describeMask(Mask(of: net))
         }
@@ -29,5 +37,11 @@ final class NetObject: DeclaredMembers {
         Member("init", "the initializer's name") { .string($0.net.initializer.rawValue) },
         Member("seed", "the seed of the initial weights") { .int(Int($0.net.seed)) },
         Member("mask", "the mask the net computes with now") { .object(MaskObject(Mask(of: $0.net))) },
+        Member("conv_layers", "the names of the prunable convolution layers, in order") {
+            .list($0.net.convolutionNames.map { .string($0) })
+        },
+        Member("shape", "the shape of one input sample, e.g. [1, 28, 28] (an MLP's: [784])") {
+            .list($0.net.inputShape.map { .int($0) })
+        },
     ]
 }
