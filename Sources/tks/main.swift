@@ -11,6 +11,7 @@ usage: tks                      the REPL (or run standard input as a script when
        tks -e CODE              run a snippet
        tks -i                   the REPL even when standard input is not a terminal
        tks --reference          print the builtin reference (docs/builtins.md)
+       tks --floor [batch]      time an epoch's matrix products alone for LeNet-300-100 (a benchmark aid)
        tks --help | --version
 """
 
@@ -77,6 +78,12 @@ case "--version":
     print("Tickets 0.1")
 case "--reference":
     print(makeInterpreter().builtinReference())
+case "--floor":
+    // The products of one Fashion-MNIST epoch of LeNet-300-100 (60,000 / batch steps).
+    let batch = args.count > 1 ? Int(args[1]) ?? 60 : 60
+    guard batch >= 1, batch <= 60_000 else { fail("tks: --floor takes a batch size from 1 to 60000", code: 64) }
+    let steps = (60_000 + batch - 1) / batch
+    print("floor \(String(format: "%.4f", Floor.mlpProducts(sizes: [784, 300, 100, 10], batch: batch, steps: steps)))")
 case "-e":
     guard args.count == 2 else { fail("tks: -e takes one argument, the code to run\n" + usage, code: 64) }
     runScript(args[1], file: "<-e>")

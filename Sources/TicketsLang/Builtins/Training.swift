@@ -71,7 +71,9 @@ func trainingBuiltins() -> [BuiltinGroup] {
         et al. 2017, as in "Reprogramming under constraints" for tickets); per_class
         is each class's recall (nan for a class with no examples).
         """) { a in
-            let e = try Trainer.evaluate(try a.net(), on: try a.dataset(), split: try a.choice("split", Trainer.SplitName.self))
+            let ctx = a.ctx
+            let e = try Trainer.evaluate(try a.net(), on: try a.dataset(), split: try a.choice("split", Trainer.SplitName.self),
+                                         shouldStop: { ctx.interrupted })
             var fields: [(String, Value)] = [("acc", .number(e.acc)), ("loss", .number(e.loss)), ("ece", .number(e.ece)),
                                               ("per_class", .list(e.perClass.map { .number($0) }))]
             if try a.bool("confusion") { fields.append(("confusion", .object(confusionTable(e)))) }
