@@ -3,13 +3,14 @@ import Foundation
 func fileBuiltins() -> [BuiltinGroup] {
     [BuiltinGroup("Results and scripts", [
         Builtin("save", [
-            .any("value", what: "table", "what to write"),
-            .string("path", "the file to write (.csv for a table)"),
-        ], doc: "Writes a value to a file: a table to a .csv file (with a header row).") { a in
+            .any("value", what: "table or plot", "what to write"),
+            .string("path", "the file to write (.csv for a table, .svg for a plot)"),
+        ], doc: "Writes a value to a file: a table to a .csv file (with a header row), a plot to an .svg figure.") { a in
             let v = try a.value("value")
             let path = try a.string("path")
+            if case .object(let p as PlotObject) = v { try savePlot(p, to: path, a); return .null }
             guard case .object(let o) = v, let t = o as? Table else {
-                throw a.fail("value", "cannot be saved yet: save writes tables (.csv); got \(describeBrief(v))")
+                throw a.fail("value", "cannot be saved yet: save writes tables (.csv) and plots (.svg); got \(describeBrief(v))")
             }
             guard path.lowercased().hasSuffix(".csv") else {
                 throw a.fail("path", "must end in .csv for a table, got \(quoteString(path))")
