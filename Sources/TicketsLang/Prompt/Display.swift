@@ -21,7 +21,19 @@ public final class Display {
     /// the text they were drawn as, so it can put the figure where that text was.
     var drawn: [(text: String, figure: Figure)] = []
 
+    /// When a progress line was last redrawn (nanoseconds of uptime).
+    var lastRedraw: UInt64 = 0
+    /// Progress lines are redrawn at most this often; more would cost time and flicker.
+    static let redrawsPerSecond: UInt64 = 10
+
     public init() {}
+
+    /// Whether a progress line may be redrawn now (and notes that it is).
+    func mayRedraw(now: UInt64 = DispatchTime.now().uptimeNanoseconds) -> Bool {
+        guard now &- lastRedraw >= 1_000_000_000 / Display.redrawsPerSecond || now < lastRedraw else { return false }
+        lastRedraw = now
+        return true
+    }
 
     /// The width and height in characters a plot is drawn at: the window's width (up to
     /// 140 columns) and about a third of it in rows, leaving room for the prompt.

@@ -209,6 +209,7 @@ public final class Interpreter: BuiltinContext {
 
     public func progress(_ text: String, redraw: Bool, done: Bool) {
         if isTerminal && redraw {
+            if !done && !display.mayRedraw() { return }
             progressOutput("\r\u{1B}[2K" + text + (done ? "\n" : ""))
             progressOpen = !done
         } else if done || !redraw {
