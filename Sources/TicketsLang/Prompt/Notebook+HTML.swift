@@ -50,7 +50,7 @@ extension Notebook {
     body { margin: 0; background: #ffffff; color: #111111; font: 22px/1.45 "DejaVu Sans", Helvetica, Arial, sans-serif; }
     main { max-width: 62rem; margin: 0 auto; padding: 1.5rem 2rem 4rem; }
     h1 { font-size: 1.7em; margin: 0.5em 0 0.8em; }
-    p.prose { margin: 1.2em 0 0.6em; }
+    p.prose { margin: 1.2em 0 0.6em; white-space: pre-line; }
     section.cell { margin: 0 0 1.4em; }
     pre { font: 19px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; margin: 0.3em 0; padding: 0.55em 0.9em; white-space: pre-wrap; overflow-wrap: anywhere; }
     pre.input { background: #eef2f8; border-left: 6px solid #0072b2; }

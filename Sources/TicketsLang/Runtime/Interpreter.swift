@@ -139,6 +139,8 @@ public final class Interpreter: BuiltinContext {
                 }
             }
         }
+        // `ans` holds the value of the entry's last expression (as in Julia and MATLAB).
+        if let last, !last.isNull { globals.vars["ans"] = last }
         if announced { return nil }
         if case .null? = last { return nil }
         return last
