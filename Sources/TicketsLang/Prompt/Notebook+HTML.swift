@@ -48,7 +48,7 @@ extension Notebook {
     /// Type for the back of a room: 22-pixel text, 19-pixel code, strong contrast.
     static let style = """
     body { margin: 0; background: #ffffff; color: #111111; font: 22px/1.45 "DejaVu Sans", Helvetica, Arial, sans-serif; }
-    main { max-width: 62rem; margin: 0 auto; padding: 1.5rem 2rem 4rem; }
+    main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 2rem 4rem; }
     h1 { font-size: 1.7em; margin: 0.5em 0 0.8em; }
     p.prose { margin: 1.2em 0 0.6em; white-space: pre-line; }
     section.cell { margin: 0 0 1.4em; }

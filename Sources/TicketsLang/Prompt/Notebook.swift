@@ -36,6 +36,10 @@ public struct Notebook {
         }
         let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         let folder = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        if !folder.isEmpty && !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
+            throw EngineError.io("\(path): the folder \(folder) does not exist")
+        }
         let names = figures.indices.map { "\(stem)-\($0 + 1).svg" }
         // The figures first: the Markdown that links them is written once they exist.
         var written: [String] = []
