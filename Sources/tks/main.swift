@@ -115,7 +115,12 @@ func runScript(_ source: String, file: String) -> Never {
 }
 
 // Ctrl-C asks the running code to stop at its next step; it never kills the session.
+// (A parent may have started tks with SIGINT blocked, which would silence Ctrl-C.)
 signal(SIGINT) { _ in Interrupt.request() }
+var interruptOnly = sigset_t()
+sigemptyset(&interruptOnly)
+sigaddset(&interruptOnly, SIGINT)
+pthread_sigmask(SIG_UNBLOCK, &interruptOnly, nil)
 
 var args = Array(CommandLine.arguments.dropFirst())
 var interactive = false
