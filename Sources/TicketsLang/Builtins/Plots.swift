@@ -91,6 +91,10 @@ func plotBuiltins() -> [BuiltinGroup] {
             default:
                 throw a.fail("x", "must be a list of numbers, a net or a table, got \(describeBrief(x))")
             }
+            if try a.bool("logx") {
+                let column = try a.optionalString("column")
+                try checkPositive(values, column: column, argument: column == nil ? "x" : "column", axis: "logx", a)
+            }
             figure.histogram = .values(values, bins: try a.optionalInt("bins"))
             figure.logX = try a.bool("logx")
             figure.logY = try a.bool("logy")
