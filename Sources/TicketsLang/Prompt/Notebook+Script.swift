@@ -48,13 +48,16 @@ extension Notebook {
         var notebook = Notebook(title: (file as NSString).lastPathComponent)
         if let first = paragraphs.first, first.isProse {
             notebook.title = first.prose[0]
-            let rest = Array(first.lines.dropFirst())
-            paragraphs[0] = Paragraph(line: first.line + 1, lines: rest)
+            var rest = Array(first.lines.dropFirst())
+            // A title underlined in the comment ("# =====") loses its underline.
+            if let rule = first.prose.dropFirst().first, !rule.isEmpty, rule.allSatisfy({ "=-".contains($0) }) { rest.removeFirst() }
+            paragraphs[0] = Paragraph(line: first.line + first.lines.count - rest.count, lines: rest)
             if rest.isEmpty { paragraphs.removeFirst() }
         }
         for p in paragraphs {
             if p.isProse {
-                notebook.cells.append(.prose(p.prose.joined(separator: "\n")))
+                let text = p.prose.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+                if !text.isEmpty { notebook.cells.append(.prose(text)) }
                 continue
             }
             let code = p.lines.joined(separator: "\n")
