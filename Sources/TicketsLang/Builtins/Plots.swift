@@ -92,7 +92,7 @@ func plotBuiltins() -> [BuiltinGroup] {
                 throw a.fail("x", "must be a list of numbers, a net or a table, got \(describeBrief(x))")
             }
             if try a.bool("logx") {
-                let column = try a.optionalString("column")
+                let column: String? = if case .object(_ as Table) = x { try a.optionalString("column") } else { nil }
                 try checkPositive(values, column: column, argument: column == nil ? "x" : "column", axis: "logx", a)
             }
             figure.histogram = .values(values, bins: try a.optionalInt("bins"))
