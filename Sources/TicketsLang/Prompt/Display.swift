@@ -36,11 +36,12 @@ public final class Display {
     }
 
     /// The width and height in characters a plot is drawn at: the window's width (up to
-    /// 140 columns) and about a third of it in rows, leaving room for the prompt.
+    /// 140 columns), and two thirds of its rows (at least 16, at most 40 and never more
+    /// than the window less the prompt's lines), so what led to the plot stays in view.
     public func plotSize() -> (width: Int, height: Int) {
         guard let size = terminalSize(), size.columns > 0, size.rows > 0 else { return (80, 24) }
         let width = min(size.columns, 140)
-        let height = min(max(size.rows - 3, minimumTerminalSize.height), max(14, min(40, width * 3 / 8)))
+        let height = max(minimumTerminalSize.height, min(size.rows - 3, 40, max(16, size.rows * 2 / 3)))
         return (width, height)
     }
 
