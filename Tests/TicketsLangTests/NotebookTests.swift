@@ -88,7 +88,7 @@ struct NotebookTests {
 
     @Test func theHTMLPageIsSelfContainedWellFormedAndCountsItsCellsAndFigures() throws {
         let (notebook, _) = try Self.run(Self.lesson)
-        let html = try notebook.html()
+        let html = notebook.html()
         let doc = Elements(html)
         #expect(doc.error == nil, "\(String(describing: doc.error))")
         #expect(doc.count("pre", class: "input") == 4)

@@ -25,7 +25,7 @@ func plotBuiltins() -> [BuiltinGroup] {
         terminal and save(p, "fig.svg") writes as a figure. An x column of fractions of
         weights kept (kept, density, or one the table prints as a percentage, as imp's)
         is labelled in percent and decreases to the right, so the LTH figure (Frankle &
-        Carbin 2019, Fig. 3: accuracy against weights remaining, log scale) is
+        Carbin 2019, Fig. 4: accuracy against weights remaining, log scale) is
           plot(t, x="kept", y=["acc", "reinit_acc", "random_acc"], logx=true)
         Several tables are several series: plot([ticket, control], x="kept", y="acc",
         labels=["ticket", "random"], logx=true). Rows where x or y is nil are left out.
@@ -113,8 +113,8 @@ func plotBuiltins() -> [BuiltinGroup] {
             Param("ascii", .bool, default: .null, "plain characters instead of block shades at the terminal"),
         ], doc: """
         A heat map: a matrix as shaded cells, for overlap matrices (how alike the masks
-        of several runs are, Frankle et al. 2019) and confusion matrices. Cells that
-        are nil are left blank.
+        of several runs are: overlap(a, b) for each pair) and confusion matrices
+        (evaluate(..., confusion=true)). Cells that are nil are left blank.
           heatmap(evaluate(net, data, confusion=true).confusion)
           heatmap([[1, 0.62], [0.62, 1]], labels=["seed 0", "seed 1"], range=[0, 1])
         """) { a in

@@ -82,7 +82,7 @@ public final class Display {
             guard let range = rest.range(of: drawing) else { break }
             let before = rest[..<range.lowerBound]
             if !before.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { parts.append(.text(String(before))) }
-            parts.append(.figure(figure))
+            parts.append(RecordedFigure(figure).map(CellOutput.figure) ?? .text(drawing))
             rest = rest[range.upperBound...]
         }
         let tail = rest.hasPrefix("\n") ? rest.dropFirst() : rest

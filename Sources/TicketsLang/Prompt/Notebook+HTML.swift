@@ -3,7 +3,7 @@
 /// inline as SVG. No script, no style sheet or font from elsewhere, no network. The page
 /// is also well-formed XML (XHTML syntax), which the tests check.
 extension Notebook {
-    public func html() throws -> String {
+    public func html() -> String {
         var body: [String] = ["<h1>\(htmlEscaped(title))</h1>"]
         for cell in cells {
             switch cell {
@@ -18,7 +18,7 @@ extension Notebook {
                     case .error(let t):
                         parts.append("<pre class=\"output error\">\(htmlEscaped(t))</pre>")
                     case .figure(let f):
-                        parts.append("<figure class=\"plot\">\(inlineSVG(try svg(f)))</figure>")
+                        parts.append("<figure class=\"plot\">\(inlineSVG(f.svg))</figure>")
                     }
                 }
                 body.append((parts + ["</section>"]).joined(separator: "\n"))

@@ -14,8 +14,8 @@ public struct Notebook {
     /// The code cells (not the prose).
     public var codeCells: Int { cells.filter { if case .code = $0 { true } else { false } }.count }
     /// The plots shown, in order.
-    public var figures: [Figure] {
-        cells.flatMap { cell -> [Figure] in
+    public var figures: [RecordedFigure] {
+        cells.flatMap { cell -> [RecordedFigure] in
             guard case .code(_, let outputs) = cell else { return [] }
             return outputs.compactMap { if case .figure(let f) = $0 { f } else { nil } }
         }
@@ -28,7 +28,7 @@ public struct Notebook {
     public func write(to path: String) throws -> [String] {
         let lower = path.lowercased()
         if lower.hasSuffix(".html") || lower.hasSuffix(".htm") {
-            try writeAtomically(Array(try html().utf8), to: path)
+            try writeAtomically(Array(html().utf8), to: path)
             return [path]
         }
         guard lower.hasSuffix(".md") || lower.hasSuffix(".markdown") else {
@@ -45,15 +45,11 @@ public struct Notebook {
         var written: [String] = []
         for (name, figure) in zip(names, figures) {
             let file = folder.isEmpty ? name : (folder as NSString).appendingPathComponent(name)
-            try writeAtomically(Array(try svg(figure).utf8), to: file)
+            try writeAtomically(Array(figure.svg.utf8), to: file)
             written.append(file)
         }
         try writeAtomically(Array(markdown(figureFiles: names).utf8), to: path)
         return [path] + written
-    }
-
-    func svg(_ figure: Figure) throws -> String {
-        do { return try renderSVG(figure) } catch let e as PlotError { throw EngineError(e.message) }
     }
 }
 
@@ -67,7 +63,22 @@ public enum Cell {
 public enum CellOutput {
     case text(String)
     case error(String)
-    case figure(Figure)
+    case figure(RecordedFigure)
+}
+
+/// A plot as a handout shows it: its title and its SVG document, drawn when the plot
+/// was shown. The figure's data (a histogram of a net's 266,000 weights) is not kept,
+/// so a long session's notebook stays small.
+public struct RecordedFigure {
+    public let title: String
+    public let svg: String
+
+    /// Nil when the figure cannot be drawn (plot() validated it: not expected).
+    init?(_ figure: Figure) {
+        guard let svg = try? renderSVG(figure) else { return nil }
+        title = figure.title
+        self.svg = svg
+    }
 }
 
 /// Collects what one cell shows: the interpreter's output (through the display's tap),
