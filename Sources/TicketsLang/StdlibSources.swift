@@ -68,7 +68,10 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
   if type(regrow) != "bool"
     error("gmp: regrow must be true or false, got {regrow}")
   end
-  check_args(_regrow_step, {net: net, data: data, rate: regrow_rate, batch: regrow_batch}, caller="gmp")
+  if type(regrow_rate) != "number" or regrow_rate < 0 or regrow_rate > 1
+    error("gmp: regrow_rate must be in [0, 1], got {regrow_rate}")
+  end
+  check_args(_regrow_step, {net: net, data: data, rate: regrow_rate, batch: regrow_batch, pattern: pattern}, caller="gmp")
   total = steps
   if total == nil
     total = epochs * ceil(data.train / min(batch, data.train))
@@ -113,7 +116,7 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
     if regrow
       before = net.mask
       r = granet_rate(p, regrow_rate, total)
-      m = _regrow_step(net, data, rate=r, batch=regrow_batch, seed=derive_seed(seed, p))
+      m = _regrow_step(net, data, rate=r, batch=regrow_batch, seed=derive_seed(seed, p), pattern=pattern)
       row.regrown = overlap(before, m).only_b
     end
     row.kept = _density_of(net).total

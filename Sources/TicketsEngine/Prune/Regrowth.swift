@@ -34,15 +34,17 @@ extension Pruning {
     /// ⌈rate · n⌉ of its n surviving weights by magnitude, then regrow as many where the
     /// gradient of the dense net is largest in magnitude, among the positions pruned
     /// after the removal (GraNet's magnitude_death and gradient_growth, layer by layer);
-    /// a weight removed and regrown at once keeps its value, as in GraNet's code.
+    /// a weight removed and regrown at once keeps its value, as in GraNet's code. With a
+    /// `pattern`, regrowth skips groups that already keep N, so an N:M mask stays one.
     /// The gradient is the loss gradient of one training batch of `batch` examples drawn
     /// with `seed` (GraNet reads the last training batch's; the layers run in training
     /// mode on a copy). With `apply`, the net takes the mask; new connections start at
     /// zero (they were pruned, so their value is zero). The density of every layer is
     /// unchanged.
     public static func regenerate(_ net: Network, data: Dataset, rate: Double, batch: Int = 60, seed: UInt64 = 0,
-                                  apply: Bool = true) throws -> Regrowth {
+                                  pattern: NMPattern? = nil, apply: Bool = true) throws -> Regrowth {
         guard rate >= 0, rate <= 1 else { throw EngineError("rate must be in [0, 1], got \(formatDecimal(rate))") }
+        if let p = pattern { for (name, w) in net.prunable { try p.check(layer: name, shape: w.shape) } }
         try net.check(sampleShape: data.sampleShape, classes: data.classes)
         let b = try randomBatch(data, count: batch, seed: seed)
         let grads = try lossGradients(net.copy(), b, training: true).grads
@@ -55,7 +57,19 @@ extension Pruning {
             let k = min(Int((rate * Double(alive.count)).rounded(.up)), alive.count)
             for j in alive.sorted(by: { (abs(v[$0]), $0) < (abs(v[$1]), $1) }).prefix(k) { m.data[j] = 0 }
             let empty = (0..<m.count).filter { m.data[$0] == 0 }
-            let grow = empty.sorted { (abs(g[$0]), -$0) > (abs(g[$1]), -$1) }.prefix(k)
+            var grow: [Int] = []
+            // With a pattern, a group that already keeps N takes no more.
+            let row = NMPattern.rowLength(w.shape)
+            var filled = [Int](repeating: 0, count: pattern.map { m.count / $0.m } ?? 0)
+            if let p = pattern { for j in 0..<m.count where m.data[j] != 0 { filled[p.group(of: j, rowLength: row)] += 1 } }
+            for j in empty.sorted(by: { (abs(g[$0]), -$0) > (abs(g[$1]), -$1) }) where grow.count < k {
+                if let p = pattern {
+                    let gr = p.group(of: j, rowLength: row)
+                    guard filled[gr] < p.n else { continue }
+                    filled[gr] += 1
+                }
+                grow.append(j)
+            }
             for j in grow { m.data[j] = 1 }
             // A weight removed and regrown in this step keeps its value (as GraNet's
             // code); the others were pruned before, so they are zero: new connections.

@@ -94,6 +94,7 @@ func maskBuiltins() -> [BuiltinGroup] {
             .number("rate", 0.5, .unit, "the fraction of each layer's surviving weights removed by magnitude and regrown by gradient"),
             .int("batch", 60, min: 1, max: 1 << 20, "training examples the gradient is taken on"),
             .seed("seed", "seeds the batch drawn"),
+            .optionalString("pattern", "N:M, e.g. \"2:4\": regrow only into groups that keep fewer than N"),
             .bool("apply", true, "apply the new mask (new connections start at zero); false: only return it"),
         ], doc: """
         Zero-cost neuroregeneration (Liu et al., "Sparse Training via Boosting Pruning
@@ -106,8 +107,12 @@ func maskBuiltins() -> [BuiltinGroup] {
         after every pruning step.
         """) { a in
             let net = try a.net()
+            var pattern: NMPattern? = nil
+            if let p = try a.optionalString("pattern") {
+                do { pattern = try NMPattern(parsing: p) } catch let e as EngineError { throw a.fail("pattern", String(e.message.dropFirst("pattern ".count))) }
+            }
             let g = try Pruning.regenerate(net, data: try a.dataset(), rate: try a.number("rate"), batch: try a.int("batch"),
-                                           seed: try a.seed(), apply: try a.bool("apply"))
+                                           seed: try a.seed(), pattern: pattern, apply: try a.bool("apply"))
             a.ctx.announce(describeMask(g.mask) + "  (\(g.regrown.reduce(0, +)) new connections)")
             return .object(MaskObject(g.mask))
         },
