@@ -115,18 +115,20 @@ func maskStudyBuiltins() -> [BuiltinGroup] {
         },
         Builtin("sign", [
             .mask("mask", "the ticket's mask (or a net's)"),
-            .any("key", what: "whole number or string", "the owner's secret: it chooses the signature's units and bits"),
-            .int("bits", 128, min: 2, max: 1 << 20, "the signature's length"),
-            Param("net", .object(typeName: "net", what: "a net (made by mlp)"), default: .null, "the ticket's weights: the weights given up to keep each layer's density are then the smallest"),
+            .any("key", what: "whole number or string", "the owner's secret: it chooses the signature's weights"),
+            .int("bits", 1024, min: 1, max: 1 << 20, "the signature's length: weights the key chooses (an unsigned mask of density d carries it with chance about (1 − d)^bits)"),
+            Param("net", .object(typeName: "net", what: "a net (made by mlp)"), default: .null, "the ticket's weights: the weights given back to keep each layer's density are then the largest"),
         ], doc: """
-        Embeds an ownership signature in a ticket's sparse topology (Chen et al., "You are
-        caught stealing my winning lottery ticket!", NeurIPS 2021; VITA-Group/NO-stealing-LTH):
-        the key chooses `bits` units (a convolution's kernels, as the paper's
-        channel-connectivity map; single weights of a linear layer) and balanced bits;
-        a unit reads 1 when it keeps any weight. Units reading the wrong bit are changed
-        (one weight kept, or all removed) and every layer gives back or takes back as many
-        weights elsewhere, so each layer's density is exactly kept. Returns the signed mask
-        (apply it with apply(net, m)); verify(m, key) reads it back.
+        Embeds an ownership signature in a ticket's sparse topology (after Chen et al.,
+        "You are caught stealing my winning lottery ticket!", NeurIPS 2021; VITA-Group/
+        NO-stealing-LTH): the key chooses `bits` weights over all layers and signing
+        prunes them (a mask of density d already prunes most), each layer taking back as
+        many weights elsewhere, so every density is exactly kept and about 2·d·bits
+        entries change. The signature is made of zeros only because fine-tuning and
+        further pruning never revive a weight: the paper's QR code also writes ones, and
+        a one written where the ticket had pruned is a small weight the next magnitude
+        pruning removes. Returns the signed mask (apply it with apply(net, m)); verify(m,
+        key) reads it back.
         """) { a in
             let m = try Ownership.sign(try a.mask("mask"), key: try a.key(), bits: try a.int("bits"),
                                        weights: a.has("net") ? try a.net() : nil)
@@ -135,33 +137,34 @@ func maskStudyBuiltins() -> [BuiltinGroup] {
         Builtin("verify", [
             .mask("mask", "the mask to check (or a net's)"),
             .any("key", what: "whole number or string", "the key it was signed with"),
-            .int("bits", 128, min: 2, max: 1 << 20, "the signature's length (as signed)"),
-            .number("threshold", 0.75, .unitPositive, "the fraction of bits a signed mask must read"),
-            .int("trials", 100, min: 0, max: 100_000, "unsigned masks (random, the same per-layer densities) scored to measure false positives"),
+            .int("bits", 1024, min: 1, max: 1 << 20, "the signature's length (as signed)"),
+            .number("alpha", 1e-6, Bounds(lower: 0, lowerOpen: true, upper: 1, upperOpen: true), "verified when an unsigned mask would carry the signature with a chance no larger than this"),
+            .int("trials", 100, min: 0, max: 100_000, "unsigned masks (random, the same per-layer densities) read to measure the false positives"),
             .seed("seed", "seeds those unsigned masks"),
         ], doc: """
         Reads a key's signature from a mask (see sign): score is the fraction of the key's
-        units that read their bit (about 0.5 for a mask not signed with this key, 1 for a
-        freshly signed one), verified is score ≥ threshold. false_positive is the fraction
-        of `trials` unsigned masks of the same densities that reach the threshold;
-        expected_false_positive and p_value are the exact chances that an unsigned mask
-        reaches the threshold or this score (each unit kept with its layer's unit density).
-        null_mean and null_max summarise the unsigned masks' scores.
+        weights the mask prunes (1 when signed; about 1 − d for a mask of density d not
+        signed with this key), p_value the chance that an unsigned mask prunes as many
+        (each of the key's weights pruned with its layer's sparsity), verified is
+        p_value ≤ alpha. false_positive is the fraction of `trials` random masks of the
+        same densities that pass; expected_false_positive is the exact chance; needed is
+        the count they must reach; null_mean and null_max summarise their scores.
         """) { a in
             let v = try Ownership.verify(try a.mask("mask"), key: try a.key(), bits: try a.int("bits"),
-                                         threshold: try a.number("threshold"), trials: try a.int("trials"), seed: try a.seed())
-            let nullMean = v.nullScores.isEmpty ? Double.nan : v.nullScores.reduce(0, +) / Double(v.nullScores.count)
+                                         alpha: try a.number("alpha"), trials: try a.int("trials"), seed: try a.seed())
+            let nullScores = v.nullMatched.map { Double($0) / Double(v.bits) }
+            let nullMean = nullScores.isEmpty ? Double.nan : nullScores.reduce(0, +) / Double(nullScores.count)
             let fields: [(String, Value)] = [
                 ("verified", .bool(v.verified)), ("score", .number(v.score)), ("matched", .int(v.matched)), ("bits", .int(v.bits)),
-                ("threshold", .number(v.threshold)), ("false_positive", .number(v.falsePositive)),
-                ("expected_false_positive", .number(v.expectedFalsePositive)), ("p_value", .number(v.pValue)),
-                ("null_mean", .number(nullMean)), ("null_max", .number(v.nullScores.max() ?? .nan)),
+                ("p_value", .number(v.pValue)), ("alpha", .number(v.alpha)), ("needed", .int(v.needed)),
+                ("false_positive", .number(v.falsePositive)), ("expected_false_positive", .number(v.expectedFalsePositive)),
+                ("null_mean", .number(nullMean)), ("null_max", .number(nullScores.max() ?? .nan)),
             ]
             return .record(RecordRef(fields, style: { _, _ in
-                String(format: "%@ score %.3f (%d of %d bits)  false positives %@ of %d unsigned masks (expected %.2g)  p %.2g",
-                       v.verified ? "verified" : "not verified", v.score, v.matched, v.bits,
-                       v.nullScores.isEmpty ? "-" : String(format: "%.3f", v.falsePositive), v.nullScores.count,
-                       v.expectedFalsePositive, v.pValue)
+                String(format: "%@ score %.3f (%d of %d bits, p %.2g)  false positives %@ of %d unsigned masks (expected %.2g)",
+                       v.verified ? "verified" : "not verified", v.score, v.matched, v.bits, v.pValue,
+                       v.nullMatched.isEmpty ? "-" : String(format: "%.3f", v.falsePositive), v.nullMatched.count,
+                       v.expectedFalsePositive)
             }))
         },
     ])]
