@@ -56,7 +56,7 @@ extension Pruning {
             var survivors: [Candidate] = []
             survivors.reserveCapacity(m.count)
             for j in 0..<m.count where m[j] != 0 {
-                survivors.append(Candidate(key: k[j], tie: ties?.next() ?? 0, layer: i, index: j))
+                survivors.append(Candidate(key: k[j].isNaN ? -.infinity : k[j], tie: ties?.next() ?? 0, layer: i, index: j))
             }
             if options.scope == .global && options.rates[name] == nil {
                 globalPool += survivors
@@ -98,11 +98,11 @@ extension Pruning {
     /// the top and skipping any whose N:M group is full.
     static func keepGreedily(_ candidates: [Candidate], count: Int, pattern: NMPattern?, net: Network, into out: [Tensor]) {
         guard count > 0 else { return }
-        let ordered = candidates.sorted(by: >)
         guard let p = pattern else {
-            for c in ordered.prefix(count) { out[c.layer].data[c.index] = 1 }
+            for c in highest(candidates, count) { out[c.layer].data[c.index] = 1 }
             return
         }
+        let ordered = candidates.sorted(by: >)
         let rowLengths = net.prunable.map { NMPattern.rowLength($0.weight.shape) }
         var filled = net.prunable.map { [UInt16](repeating: 0, count: $0.weight.count / p.m) }
         var kept = 0
@@ -113,6 +113,38 @@ extension Pruning {
             out[c.layer].data[c.index] = 1
             kept += 1
         }
+    }
+
+    /// The `count` highest candidates in their total order, without sorting them all: the
+    /// count-th largest key by selection, every candidate above it, and of those equal
+    /// to it the highest in (tie, layer, position). Large nets are pruned in many rounds
+    /// (SynFlow's 100), so this is linear rather than n log n.
+    static func highest(_ candidates: [Candidate], _ count: Int) -> [Candidate] {
+        guard count < candidates.count else { return candidates }
+        let keys = candidates.map(\.key)
+        let threshold = kthLargest(keys, count)
+        var above = candidates.filter { $0.key > threshold }
+        let equal = candidates.filter { $0.key == threshold }.sorted(by: >)
+        above += equal.prefix(count - above.count)
+        return above
+    }
+
+    /// The k-th largest of `values` (1-based), by quickselect.
+    static func kthLargest(_ values: [Double], _ k: Int) -> Double {
+        var a = values
+        var lo = 0, hi = a.count - 1
+        let target = k - 1
+        while lo < hi {
+            let pivot = a[(lo + hi) / 2]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] > pivot { i += 1 }
+                while a[j] < pivot { j -= 1 }
+                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if target <= j { hi = j } else if target >= i { lo = i } else { return a[target] }
+        }
+        return a[target]
     }
 
     /// The checks of an amount and the options it goes with.
