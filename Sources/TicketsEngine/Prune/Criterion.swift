@@ -76,7 +76,7 @@ extension Pruning {
                 try graspScores(n, batch: b, temperature: settings.temperature).map { $0.map { -$0 } }
             }
         case .synflow:
-            return try iterate(net, amount: amount, options: options, rounds: rounds) { try synflowLogScores($0) }
+            return try iterate(net, amount: amount, options: options, rounds: rounds) { try synflowLogScores(linearising: $0) }
         case .neuron, .filter:
             return try structured(net, unit: criterion == .neuron ? .neuron : .filter, amount: amount,
                                   rates: options.rates, norm: settings.norm)

@@ -23,7 +23,12 @@ extension Pruning {
     /// by layer: the logarithm keeps the order and never overflows. `synflowScores` gives
     /// S itself.
     public static func synflowLogScores(_ net: Network) throws -> [[Double]] {
-        let work = net.copy()
+        try synflowLogScores(linearising: net.copy())
+    }
+
+    /// The same on a net of one's own, which it linearises in place (|w|, biases 0);
+    /// linearising again changes nothing, so rounds can share one copy.
+    static func synflowLogScores(linearising work: Network) throws -> [[Double]] {
         for (key, p) in work.namedParameters {
             let name = key.split(separator: ".").last.map(String.init) ?? key
             switch (p.role, name) {
@@ -103,18 +108,18 @@ extension Pruning {
     /// paper ranks all layers together (`options.scope = .global`). With `.rate(r)` the
     /// target is c·(1 − r) in every pool. The net is not changed; returns the mask.
     public static func synflow(_ net: Network, amount: PruneAmount, options: PruneOptions, rounds: Int = 100) throws -> Mask {
-        try iterate(net, amount: amount, options: options, rounds: rounds) { try synflowLogScores($0) }
+        try iterate(net, amount: amount, options: options, rounds: rounds) { try synflowLogScores(linearising: $0) }
     }
 
     /// Prunes in `rounds` rounds, rescoring a copy of the net under each round's mask
-    /// with `score` and keeping the highest to the round's density (exponential
+    /// with `score` (which may change the copy it is given, not its mask) and keeping the highest to the round's density (exponential
     /// schedule from the current density to the target, in every ranking pool).
     public static func iterate(_ net: Network, amount: PruneAmount, options: PruneOptions, rounds: Int,
                                score: (Network) throws -> [[Double]]) throws -> Mask {
         guard rounds >= 1 else { throw EngineError("rounds must be at least 1, got \(rounds)") }
         try checkAmount(amount, options: options, net: net)
         if rounds == 1 || amount == .patternOnly {
-            return try keepHighest(score(net), net: net, current: Mask(of: net), amount: amount, options: options)
+            return try keepHighest(score(net.copy()), net: net, current: Mask(of: net), amount: amount, options: options)
         }
         let start = Mask(of: net)
         let work = net.copy()
