@@ -25,7 +25,7 @@ struct REPLSessionTests {
 
     @Test func questionMarkIsHelpAndTopicsAreListed() throws {
         let (out, err, _) = try session(["?prune", "?plots", "? density", "?nothing_at_all", "?net"])
-        #expect(out[0].hasPrefix("prune(net, rate=0.2"))
+        #expect(out[0].hasPrefix("prune(net, rate=nil, density=nil, by=\"magnitude\""))
         #expect(out[1].hasPrefix("Plots\n  plot ") && out[1].contains("  hist ") && out[1].contains("  heatmap "))
         #expect(out[2].hasPrefix("density(x)"))
         #expect(err.count == 2 && err[0].contains("help: x names nothing known: \"nothing_at_all\"; topics are data,"))

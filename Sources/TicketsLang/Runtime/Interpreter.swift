@@ -66,7 +66,7 @@ public final class Interpreter: BuiltinContext {
 
     /// The builtins by domain, in the order help() lists their groups.
     public let builtinGroups: [BuiltinGroup] = dataBuiltins() + netBuiltins() + trainingBuiltins() + maskBuiltins()
-        + statisticsBuiltins() + plotBuiltins() + tableBuiltins() + fileBuiltins() + settingBuiltins()
+        + statisticsBuiltins() + maskStudyBuiltins() + plotBuiltins() + tableBuiltins() + fileBuiltins() + settingBuiltins()
         + showBuiltins() + languageBuiltins() + collectionBuiltins() + mathBuiltins() + checkBuiltins()
     /// The `name=value` settings of this run (`tks lesson.tks levels=2`).
     public let settings: ScriptSettings
