@@ -48,6 +48,7 @@ public final class TwoWay: @unchecked Sendable {
         guard threads > 1 else { return }
         let t = Thread { [unowned self] in self.helperLoop() }
         t.name = "tickets-two-way"
+        t.stackSize = 16 << 20   // oneDNN's kernels run here too and want a main-thread-sized stack
         t.start()
     }
 

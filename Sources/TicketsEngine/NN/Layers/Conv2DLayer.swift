@@ -31,6 +31,32 @@ public final class Conv2D: Layer {
     private let dWeight: PartialGradient
     private let dBias: PartialGradient?
     private var input: UnsafePointer<Float>?
+    /// oneDNN's primitives by number of samples, one per thread (nil where oneDNN
+    /// cannot make them: the layer then runs its im2col kernels), made on first use.
+    private var dnnlConvolutions: [Int: [DNNLConvolution?]] = [:]
+
+    /// Makes oneDNN's primitives for the sample counts a batch of `batch` is split into
+    /// (before the split: the two threads only read them).
+    private func prepareConvolutions(batch: Int) {
+        for samples in Set([batch, (batch + 1) / 2, batch - (batch + 1) / 2]) where samples > 0 {
+            _ = dnnlConvolution(samples: samples, thread: 0)
+        }
+    }
+
+    /// oneDNN's convolution for `samples` samples on `thread`: Winograd when chosen and
+    /// offered (3×3, stride 1), else direct, else nil.
+    private func dnnlConvolution(samples: Int, thread: Int) -> DNNLConvolution? {
+        if dnnlConvolutions[samples] == nil {
+            dnnlConvolutions[samples] = (0..<2).map { _ in
+                var made: DNNLConvolution? = nil
+                if ConvAlgorithm.selected == .winograd && kernelSize == 3 && stride == 1 && inChannels >= winogradMinChannels {
+                    made = DNNLConvolution.make(geometry, samples: samples, bias: bias != nil, algorithm: .winograd)
+                }
+                return made ?? DNNLConvolution.make(geometry, samples: samples, bias: bias != nil, algorithm: .direct)
+            }
+        }
+        return dnnlConvolutions[samples]![thread]
+    }
 
     /// A convolution of `inputShape` = [C, H, W] images. Throws, naming the layer, when
     /// the input is not an image or the kernel does not fit it.
@@ -108,9 +134,15 @@ public final class Conv2D: Layer {
         let y = out.ensure(batch * outputSize)
         let s = geometry, inSize = inputSize, outSize = outputSize
         let scratch = scratch.map(\.ptr)
+        prepareConvolutions(batch: batch)
         weight.value.data.withUnsafeBufferPointer { w in
             withOptionalValues(bias) { b in
                 _ = splitSamples(batch, work: work(batch)) { thread, samples in
+                    if let conv = dnnlConvolution(samples: samples.count, thread: thread) {
+                        conv.forward(x: x + samples.lowerBound * inSize, w: w.baseAddress!, b: b,
+                                     y: y + samples.lowerBound * outSize, thread: thread)
+                        return
+                    }
                     for n in samples {
                         conv2dForward(s, x: x + n * inSize, weight: w.baseAddress!, bias: b, y: y + n * outSize,
                                       scratch: scratch[thread])
@@ -129,9 +161,16 @@ public final class Conv2D: Layer {
         let s = geometry, inSize = inputSize, outSize = outputSize
         let d: UnsafeMutablePointer<Float>? = needInputGrad ? dx.ensure(batch * inSize) : nil
         let scratch = scratch.map(\.ptr), dWeight = dWeight, dBias = dBias
+        prepareConvolutions(batch: batch)
         let threads = weight.value.data.withUnsafeBufferPointer { w in
             splitSamples(batch, work: work(batch) * (needInputGrad ? 2 : 1)) { thread, samples in
                 let dw = dWeight.zeroedPart(thread), db = dBias?.zeroedPart(thread)
+                if let conv = dnnlConvolution(samples: samples.count, thread: thread) {
+                    let lo = samples.lowerBound
+                    conv.backward(x: x + lo * inSize, dy: dy + lo * outSize, w: w.baseAddress!, dw: dw, db: db,
+                                  dx: d.map { $0 + lo * inSize }, thread: thread)
+                    return
+                }
                 for n in samples {
                     conv2dBackwardWeight(s, x: x + n * inSize, dy: dy + n * outSize, dWeight: dw, dBias: db,
                                          accumulate: true, scratch: scratch[thread])
