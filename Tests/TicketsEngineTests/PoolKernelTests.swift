@@ -9,6 +9,7 @@ struct PoolKernelTests {
     /// (N, C, H, W, KH, KW, stride or nil for the kernel, padding)
     static let geometries: [(Int, Int, Int, Int, Int, Int, Int?, Int)] = [
         (1, 1, 4, 4, 2, 2, nil, 0),
+        (2, 3, 7, 9, 2, 2, nil, 0),   // the 2×2 fast path, a row and a column left over
         (2, 3, 7, 6, 3, 3, 2, 1),
         (3, 2, 9, 8, 3, 3, 1, 1),     // overlapping windows
         (2, 2, 5, 7, 2, 3, nil, 1),   // non-square kernel and stride
@@ -78,6 +79,20 @@ struct PoolKernelTests {
         } } }
         #expect(y == [-3, -3, -3, -1, -1, -3, -1, -1, -3])
         #expect(argmax == [0, 0, 1, 2, 2, 1, 2, 2, 3])
+    }
+
+    @Test func theTwoByTwoPathKeepsTiesAndNaNs() throws {
+        // Windows: all equal (first wins); a NaN in the middle (the NaN wins); −∞ only.
+        let s = try Pool2DShape(batch: 1, channels: 1, inHeight: 2, inWidth: 6, kernelHeight: 2, kernelWidth: 2)
+        let x: [Float] = [5, 5, 1, .nan, -.infinity, -.infinity,
+                          5, 5, 2, 9, -.infinity, -.infinity]
+        var y = [Float](repeating: 0, count: 3), argmax = [Int32](repeating: -1, count: 3)
+        withPointers(x) { xp in withMutablePointer(&y) { yp in argmax.withUnsafeMutableBufferPointer {
+            maxPool2dForward(s, x: xp, y: yp, argmax: $0.baseAddress!)
+        } } }
+        #expect(y[0] == 5 && y[1].isNaN && y[2] == -.infinity)
+        #expect(argmax == [0, 3, 4])
+        #expect(argmax == maxPool2dForwardReference(s, x: x).argmax)
     }
 
     @Test func globalAveragePoolingIsAveragePoolingOverThePlane() throws {

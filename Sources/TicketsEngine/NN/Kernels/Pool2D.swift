@@ -1,3 +1,5 @@
+import CKernels
+
 // Max, average and global average pooling over NCHW images (Layout.swift), the
 // geometry in Pool2DShape. The naive references are in Pool2DReference.swift.
 //
@@ -12,7 +14,14 @@
 public func maxPool2dForward(_ s: Pool2DShape, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>,
                              argmax: UnsafeMutablePointer<Int32>, samples: Range<Int>? = nil) {
     let samples = checkedRange(samples, s.batch)
-    for plane in samples.lowerBound * s.channels..<samples.upperBound * s.channels {
+    let first = samples.lowerBound * s.channels, planes = samples.count * s.channels
+    if s.kernelHeight == 2 && s.kernelWidth == 2 && s.strideHeight == 2 && s.strideWidth == 2 && s.padding == 0 {
+        // The common window (LeNet, VGG, Conv-2/4/6), in C: CKernels/pool.c.
+        tickets_maxpool2x2(x + first * s.inPlane, y + first * s.outPlane, argmax + first * s.outPlane,
+                           planes, s.inHeight, s.inWidth, s.outHeight, s.outWidth)
+        return
+    }
+    for plane in first..<first + planes {
         maxPoolPlane(s, x + plane * s.inPlane, y + plane * s.outPlane, argmax + plane * s.outPlane)
     }
 }
