@@ -5,6 +5,10 @@ import TicketsLang
 // tks: the Tickets command. Exit codes follow sysexits: 64 usage, 65 syntax error,
 // 70 runtime error, 74 I/O error.
 
+// OpenBLAS chooses its kernels before main; correct a choice that leaves AVX-512 unused
+// (BLASCore.swift) before anything else happens.
+if let core = BLASCore.relaunchCore() { BLASCore.relaunch(with: core) }
+
 let usage = """
 usage: tks                      the REPL (or run standard input as a script when it is not a terminal)
        tks FILE.tks [k=v ...]   run a script; k=v pairs are read by setting("k", default)
@@ -135,7 +139,7 @@ switch args.first {
 case "--help", "-h":
     print(usage)
 case "--version":
-    print("Tickets 0.1")
+    print("Tickets 0.1 (OpenBLAS kernels: \(BLASCore.name))")
 case "--reference":
     print(makeInterpreter().builtinReference())
 case "--floor":
