@@ -32,6 +32,21 @@ struct CheckpointTests {
         }
     }
 
+    /// A loaded net is built without drawing weights (they all come from the file) but
+    /// keeps its initializer and seed: reinit on it draws what reinit on the saved net draws.
+    @Test func aLoadedNetRedrawsAsTheSavedOne() throws {
+        let net = try Network.sequential(inputShape: [1, 6, 6], [.conv2d(channels: 2), .maxPool(kernel: 2), .flatten,
+                                                                 .linear(outputs: 3)],
+                                          initializer: .kaiming, seed: 9)
+        guard case .net(let back) = try Checkpoint.load(try Checkpoint.archive(of: net), name: "n") else {
+            Issue.record("not a net"); return
+        }
+        #expect(back.initializer == .kaiming && back.seed == 9)
+        for ((k, p), (_, q)) in zip(net.namedParameters, back.namedParameters) { #expect(p.value.data == q.value.data, "\(k)") }
+        net.redraw(); back.redraw()
+        for ((k, p), (_, q)) in zip(net.namedParameters, back.namedParameters) { #expect(p.value.data == q.value.data, "\(k)") }
+    }
+
     /// A PyTorch pruned module keeps weight_orig unmasked; the net computes with orig ⊙ mask.
     @Test func torchPrunedWeightsAreMaskedOnLoad() throws {
         var a = TensorArchive()

@@ -25,11 +25,22 @@ public enum ElementType: String, Sendable, CaseIterable {
     /// Integers wider than 24 bits round to the nearest Float; a bool byte other
     /// than 0 or 1 is an error (it cannot come from NumPy, PyTorch or safetensors).
     func decode(_ bytes: [UInt8], offset: Int, count: Int, bigEndian: Bool, name: String) throws -> [Float] {
+        if self == .f32 && !bigEndian && machineIsLittleEndian {
+            // The file's bytes are the machine's Float bits: copy them as they are.
+            return bytes.withUnsafeBytes { source in
+                [Float](unsafeUninitializedCapacity: count) { dst, initialized in
+                    if count > 0 {
+                        UnsafeMutableRawPointer(dst.baseAddress!).copyMemory(from: source.baseAddress! + offset, byteCount: count * 4)
+                    }
+                    initialized = count
+                }
+            }
+        }
         var out = [Float](repeating: 0, count: count)
         var badBool: Int? = nil
         bytes.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { dst in
-                guard count > 0, let base = source.baseAddress, let target = dst.baseAddress else { return }
+                guard count > 0, let base = source.baseAddress, dst.baseAddress != nil else { return }
                 let p = base + offset
                 // The raw bits of element i, `w` bytes wide, as an unsigned integer.
                 func bits(_ i: Int, _ w: Int) -> UInt64 {
@@ -41,9 +52,6 @@ public enum ElementType: String, Sendable, CaseIterable {
                     return v
                 }
                 switch self {
-                case .f32 where !bigEndian && machineIsLittleEndian:
-                    // The file's bytes are the machine's Float bits: copy them as they are.
-                    UnsafeMutableRawPointer(target).copyMemory(from: p, byteCount: count * 4)
                 case .f32:
                     for i in 0..<count { dst[i] = Float(bitPattern: UInt32(truncatingIfNeeded: bits(i, 4))) }
                 case .f64:

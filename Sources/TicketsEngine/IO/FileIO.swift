@@ -16,10 +16,22 @@ public func readFileBytes(_ path: String) throws -> [UInt8] {
     guard fd >= 0 else { throw EngineError.io("\(path): cannot read the file (\(systemReason(errno)))") }
     defer { close(fd) }
 
-    // Read until end of file: the size from stat is a hint, not a promise.
-    var bytes = [UInt8]()
-    bytes.reserveCapacity(Int(max(0, info.st_size)))
-    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    // Read until end of file: the size from stat is a hint, not a promise. The bytes
+    // stat promises go straight into the array; whatever follows, in chunks.
+    let size = Int(max(0, info.st_size))
+    var bytes = try [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        count = 0
+        while count < size {
+            let got = read(fd, buffer.baseAddress! + count, size - count)
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw EngineError.io("\(path): cannot read the file (\(systemReason(errno)))")
+            }
+            if got == 0 { break }
+            count += got
+        }
+    }
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
         let got = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         if got < 0 {

@@ -8,15 +8,18 @@ public enum Blueprint: Codable, Equatable, Sendable {
     case sequential(inputShape: [Int], specs: [LayerSpec], classes: Int?, architecture: String?)
     case resnet(depth: Int, inputShape: [Int], classes: Int)
 
-    /// A fresh net from the blueprint (its weights drawn from `initializer` and `seed`).
-    public func build(initializer: Initializer = .glorot, seed: UInt64 = 0) throws -> Network {
+    /// A fresh net from the blueprint, its weights drawn from `initializer` and `seed`;
+    /// without `drawWeights`, its layers keep the values they are made with (zero
+    /// weights), for a net whose values a checkpoint is about to set.
+    public func build(initializer: Initializer = .glorot, seed: UInt64 = 0, drawWeights: Bool = true) throws -> Network {
         switch self {
-        case .mlp(let sizes): return try Network.mlp(sizes, initializer: initializer, seed: seed)
+        case .mlp(let sizes): return try Network.mlp(sizes, initializer: initializer, seed: seed, drawWeights: drawWeights)
         case .sequential(let shape, let specs, let classes, let architecture):
             return try Network.sequential(inputShape: shape, specs, classes: classes, architecture: architecture,
-                                          initializer: initializer, seed: seed)
+                                          initializer: initializer, seed: seed, drawWeights: drawWeights)
         case .resnet(let depth, let shape, let classes):
-            return try Network.resnet(depth: depth, inputShape: shape, classes: classes, initializer: initializer, seed: seed)
+            return try Network.resnet(depth: depth, inputShape: shape, classes: classes, initializer: initializer,
+                                      seed: seed, drawWeights: drawWeights)
         }
     }
 

@@ -115,8 +115,13 @@ public enum Checkpoint {
     /// A net of the file's architecture: from its blueprint, or an MLP read off the
     /// shapes of a plain state dict (Linear layers at positions 0, 2, 4, ...).
     static func architecture(of archive: TensorArchive, kind: Kind, name: String) throws -> Network {
+        // The values come from the file: no weights are drawn (that took longer than
+        // reading them). The net keeps the initializer and seed it was made with, so
+        // that reinit on it draws what it would have drawn before the save.
         if let b = archive.metadata["tickets.blueprint"] {
-            return try Blueprint.parse(json: b, name: name).build()
+            let initializer = archive.metadata["tickets.init"].flatMap(Initializer.init(rawValue:)) ?? .glorot
+            let seed = archive.metadata["tickets.seed"].flatMap { UInt64($0) } ?? 0
+            return try Blueprint.parse(json: b, name: name).build(initializer: initializer, seed: seed, drawWeights: false)
         }
         let suffix = kind == .mask ? ".weight_mask" : ".weight"
         var weights: [(Int, Tensor)] = []
@@ -133,7 +138,7 @@ public enum Checkpoint {
             throw EngineError.io("\(name): the file does not say which net it holds and its shapes are not an MLP's; give a net of its architecture: load(path, like=net)")
         }
         let sizes = [weights[0].1.shape[1]] + weights.map { $0.1.shape[0] }
-        return try Network.mlp(sizes)
+        return try Network.mlp(sizes, drawWeights: false)
     }
 
     /// Sets every parameter of `net` from the archive; every entry must be used.

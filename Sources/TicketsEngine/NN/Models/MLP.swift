@@ -5,7 +5,8 @@ extension Network {
 
     /// LeNet-style multilayer perceptron: Linear layers fc1, fc2, ... with ReLU between.
     /// `sizes` = [784, 300, 100, 10] is the LTH paper's LeNet-300-100.
-    public static func mlp(_ sizes: [Int], initializer: Initializer = .glorot, seed: UInt64 = 0) throws -> Network {
+    public static func mlp(_ sizes: [Int], initializer: Initializer = .glorot, seed: UInt64 = 0,
+                           drawWeights: Bool = true) throws -> Network {
         guard sizes.count >= 2 else {
             throw EngineError("sizes must be a list of at least two layer sizes like [784, 300, 100, 10], got \(sizes.count) size\(sizes.count == 1 ? "" : "s")")
         }
@@ -25,7 +26,7 @@ extension Network {
         let net = try Network(architecture: "mlp " + sizes.map(String.init).joined(separator: "-"),
                               layers: layers, initializer: initializer, seed: seed)
         net.blueprint = .mlp(sizes: sizes)
-        net.initialize(seed: seed)
+        if drawWeights { net.initialize(seed: seed) }
         return net
     }
 }

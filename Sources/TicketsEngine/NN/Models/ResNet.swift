@@ -11,7 +11,7 @@ extension Network {
     /// shortcut and shortcut_bn where the shape changes: "block4.conv1",
     /// "block4.shortcut"), gap, fc. `net.architecture` is "resnet20 3×32×32→10".
     public static func resnet(depth: Int, inputShape: [Int], classes: Int, initializer: Initializer = .glorot,
-                              seed: UInt64 = 0) throws -> Network {
+                              seed: UInt64 = 0, drawWeights: Bool = true) throws -> Network {
         guard depth >= 8, depth <= 302, (depth - 2) % 6 == 0 else {
             throw EngineError("depth must be 6n + 2 for n from 1 to 50 (20, 32, 44, 56, 110, ...), got \(depth)")
         }
@@ -39,7 +39,7 @@ extension Network {
         let net = try Network(architecture: "resnet\(depth) \(shapeText(inputShape))→\(classes)", layers: layers,
                               initializer: initializer, seed: seed)
         net.blueprint = .resnet(depth: depth, inputShape: inputShape, classes: classes)
-        net.initialize(seed: seed)
+        if drawWeights { net.initialize(seed: seed) }
         return net
     }
 }

@@ -67,7 +67,7 @@ extension Network {
     /// Dropout layer i draws from a seed derived from `seed` and i.
     public static func sequential(inputShape: [Int], _ specs: [LayerSpec], classes: Int? = nil,
                                   architecture: String? = nil, initializer: Initializer = .glorot,
-                                  seed: UInt64 = 0) throws -> Network {
+                                  seed: UInt64 = 0, drawWeights: Bool = true) throws -> Network {
         guard !specs.isEmpty else { throw EngineError("a net needs at least one layer") }
         guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 >= 1 }) else {
             throw EngineError("the input shape must be whole numbers ≥ 1, got \(shapeText(inputShape))")
@@ -157,7 +157,7 @@ extension Network {
             throw EngineError("a single sample of this net holds more than \(grouped(Int(Int32.max))) values in one layer; use smaller images or fewer channels")
         }
         net.blueprint = .sequential(inputShape: inputShape, specs: specs, classes: classes, architecture: architecture)
-        net.initialize(seed: seed)
+        if drawWeights { net.initialize(seed: seed) }
         return net
     }
 
