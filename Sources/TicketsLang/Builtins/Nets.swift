@@ -33,7 +33,7 @@ func netBuiltins() -> [BuiltinGroup] {
         Layers: conv1, conv2, ... (prunable), relu1, ..., pool1, ..., flatten, fc1, fc2, fc3.
         Members: as mlp's, and conv_layers, the convolutions' names (imp's conv_rate).
         """) { a in
-            try announceNet(a, try Network.conv(depth: try a.int("depth"), inputShape: try a.dataset().sampleShape,
+            announceNet(a, try Network.conv(depth: try a.int("depth"), inputShape: try a.dataset().sampleShape,
                                                 classes: try a.dataset().classes,
                                                 initializer: try a.choice("init", Initializer.self), seed: try a.seed()))
         },
@@ -52,7 +52,7 @@ func netBuiltins() -> [BuiltinGroup] {
         mode (running statistics) in evaluate.
         Layers: conv1 ... conv<n> (prunable), bn1 ..., relu1 ..., pool1 ... pool4, gap, fc.
         """) { a in
-            try announceNet(a, try Network.vgg(depth: try a.int("depth"), inputShape: try a.dataset().sampleShape,
+            announceNet(a, try Network.vgg(depth: try a.int("depth"), inputShape: try a.dataset().sampleShape,
                                                classes: try a.dataset().classes,
                                                initializer: try a.choice("init", Initializer.self), seed: try a.seed()))
         },
@@ -74,7 +74,7 @@ func netBuiltins() -> [BuiltinGroup] {
         path, "block4.conv1", "block4.shortcut"; quote them in records:
         prune(net, rates={"block4.shortcut": 0.1}).
         """) { a in
-            try announceNet(a, try Network.resnet(depth: try a.int("depth"), inputShape: try a.dataset().sampleShape,
+            announceNet(a, try Network.resnet(depth: try a.int("depth"), inputShape: try a.dataset().sampleShape,
                                                   classes: try a.dataset().classes,
                                                   initializer: try a.choice("init", Initializer.self), seed: try a.seed()))
         },

@@ -155,7 +155,7 @@ public enum Completion {
         var out: [String] = []
         for name in entries.sorted() where name.hasPrefix(prefix) && (prefix.hasPrefix(".") || !name.hasPrefix(".")) {
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name), isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(name), isDirectory: &isDir)
             out.append(folderText + name + (isDir.boolValue ? "/" : ""))
             if out.count >= maxCandidates { break }
         }
