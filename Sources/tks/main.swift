@@ -11,6 +11,8 @@ usage: tks                      the REPL (or run standard input as a script when
        tks -e CODE              run a snippet
        tks -i                   the REPL even when standard input is not a terminal
        tks --reference          print the builtin reference (docs/builtins.md)
+       tks sweep FILE.tks ...   run a script's sweeps with options (--slurm, --workers N, ...)
+       tks collect FOLDER       print a sweep's merged table (-o OUT.csv to save it)
        tks --help | --version
 """
 
@@ -77,6 +79,12 @@ case "--version":
     print("Tickets 0.1")
 case "--reference":
     print(makeInterpreter().builtinReference())
+case "--sweep-worker":
+    runSweepWorker(args)
+case "sweep" where args.count >= 2 && !FileManager.default.fileExists(atPath: "sweep"):
+    runSweepCommand(args)
+case "collect" where !FileManager.default.fileExists(atPath: "collect"):
+    runCollectCommand(args)
 case "-e":
     guard args.count == 2 else { fail("tks: -e takes one argument, the code to run\n" + usage, code: 64) }
     runScript(args[1], file: "<-e>")

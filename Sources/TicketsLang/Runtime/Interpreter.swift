@@ -67,7 +67,7 @@ public final class Interpreter: BuiltinContext {
     /// The builtins by domain, in the order help() lists their groups.
     public let builtinGroups: [BuiltinGroup] = dataBuiltins() + netBuiltins() + trainingBuiltins() + maskBuiltins()
         + statisticsBuiltins() + tableBuiltins() + fileBuiltins() + settingBuiltins()
-        + languageBuiltins() + collectionBuiltins() + mathBuiltins() + checkBuiltins()
+        + languageBuiltins() + collectionBuiltins() + mathBuiltins() + checkBuiltins() + sweepBuiltins()
     /// The `name=value` settings of this run (`tks lesson.tks levels=2`).
     public let settings: ScriptSettings
     /// Each stdlib file's help group: the title on its first line (`# Experiments: ...`).
