@@ -63,7 +63,7 @@ final class RunObject: DeclaredMembers {
         Member("finish", "r.finish(result): writes the result (a table or a record) and marks the run done") { r in
             .builtin(Builtin("finish", [.any("result", what: "table or record", "the run's result")], signature: "r.finish(result)",
                          doc: "Writes the result to result.json, then done.json: the run is done and is never run again.") { a in
-                try RunResults.finish(r.run, try RunResults.table(try a.value("result"), what: "finish: result"))
+                try RunResults.finish(r.run, try RunResults.table(try a.value("result"), rule: "result must be a table or a record"))
                 return .null
             })
         },

@@ -6,8 +6,9 @@ import TicketsEngine
 enum RunResults {
     static let resultFile = "result.json"
 
-    /// A table or a record (one row) as a table; anything else is an error.
-    static func table(_ v: Value, what: String) throws -> Table {
+    /// A table or a record (one row) as a table; anything else is an error saying
+    /// `rule` ("experiment must return a table or a record").
+    static func table(_ v: Value, rule: String) throws -> Table {
         switch v {
         case .object(let t as Table): return t
         case .record(let r):
@@ -15,7 +16,7 @@ enum RunResults {
             try t.add(r)
             return t
         default:
-            throw TicketsError.runtime("\(what) must return a table or a record, got \(describeBrief(v))")
+            throw TicketsError.runtime("\(rule), got \(describeBrief(v))")
         }
     }
 

@@ -22,7 +22,7 @@ enum SweepExecution {
                 keywords.append((SweepPlan.runParameter, .object(RunObject(run)), loc))
             }
             let value = try interp.callValue(.function(f), positional: [], keywords: keywords, at: loc)
-            let table = try RunResults.table(value, what: f.name)
+            let table = try RunResults.table(value, rule: "\(f.name) must return a table or a record")
             let seconds = Date().timeIntervalSince(start)
             var fields: [(key: String, value: JSONValue)] = [("call", .string(call)), ("event", .string("done"))]
             if let s = JSONValue.number((seconds * 1000).rounded() / 1000) { fields.append(("seconds", s)) }

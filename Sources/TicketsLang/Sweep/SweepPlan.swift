@@ -31,8 +31,11 @@ struct SweepPlan {
         var sweep: SweepFolder
         if SweepFolder.exists(path) {
             sweep = try SweepFolder.read(path)
-            guard sweep.experiment == f.name, sweep.script == script else {
-                throw a.fail("folder", "\(path) holds a sweep of \(sweep.experiment) from \(sweep.script), not of \(f.name) from \(script); give another folder=, or remove that one")
+            if sweep.experiment != f.name {
+                throw a.fail("folder", "\(path) holds a sweep of \(sweep.experiment) (from \((sweep.script as NSString).lastPathComponent)), not of \(f.name); give another folder=, or remove that one")
+            }
+            if sweep.script != script {
+                throw a.fail("folder", "\(path) holds a sweep of \(f.name) from \(sweep.script), not from \(script); give another folder=, or remove that one")
             }
             sweep.code = code
             sweep.grid = gridJSON
