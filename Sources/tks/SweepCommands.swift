@@ -48,7 +48,8 @@ func runSweepWorker(_ args: [String]) -> Never {
     } catch let e as TicketsError {
         fflush(stdout)
         interp.endProgressLine()
-        SweepWorker.fail(run: runPath, (e.loc.map { "\($0): " } ?? "") + e.message)
+        // A run stopped by Ctrl-C (or its sweep's parent) is unfinished, not failed.
+        if !Interrupt.requested { SweepWorker.fail(run: runPath, (e.loc.map { "\($0): " } ?? "") + e.message) }
         fail(e.render(color: false), code: e.exitCode)
     } catch {
         give_up("\(error)", code: 70)

@@ -14,7 +14,7 @@ enum SweepExecution {
         let start = Date()
         try run.remove(RunFolder.failedFile)
         try run.log([("call", .string(call)), ("event", .string("start")), ("pid", .number(String(getpid()))),
-                     ("host", .string(ProcessInfo.processInfo.hostName))])
+                     ("host", .string(ProcessInfo.processInfo.hostName)), ("threads", .number(String(TwoWay.shared.threads)))])
         do {
             guard case .object(let members) = args else { throw TicketsError.runtime("the run's arguments are not a record") }
             var keywords = members.map { ($0.key, ValueJSON.value($0.value), loc) }
