@@ -60,6 +60,16 @@ struct SweepSlurmTests {
         #expect(s3 == 0 && jobsAfter.count == 1)
         #expect(try String(contentsOfFile: dir + "/sl2.csv", encoding: .utf8) == a)
         print("slurm: a 2×2 sweep submitted, run and merged in \(String(format: "%.1f", slurmSeconds)) s")
+        // From the shell: tks sweep --slurm submits and stops the script; tks collect merges.
+        let (s4, out4, e4) = try P.tks(["sweep", P.gridScript, "--slurm", "--workers", "2", "data=\(P.tinyData)", "folder=cs", "out=never.csv"], cwd: dir)
+        #expect(s4 == 0 && out4.contains("sweep experiment  4 runs  submitted as Slurm job") && out4.contains("when it is done: tks collect "), "\(e4)")
+        #expect(!P.exists(dir + "/never.csv"))
+        let script = try String(contentsOfFile: dir + "/cs/slurm/job-1.sbatch", encoding: .utf8)
+        #expect(script.contains("#SBATCH --array=0-3%2\n"))
+        #expect(try P.tks(["-e", "wait(\"cs\", every=0.5, quiet=true)"], cwd: dir).0 == 0)
+        let (s5, out5, _) = try P.tks(["collect", "cs", "-o", "cs.csv"], cwd: dir)
+        let merged = try String(contentsOfFile: dir + "/cs.csv", encoding: .utf8)
+        #expect(s5 == 0 && out5.isEmpty && merged == a)
     }
 
     @Test func aTaskCancelledHalfwayIsResubmittedAndResumes() throws {
