@@ -153,7 +153,7 @@ func sweepWithOptions(_ a: Args, _ interp: Interpreter, _ experiment: Value, ove
         interp.progress("sweep \(plan.experiment.name): \(what) (\(plan.folder.path))", redraw: false, done: true)
     }
     if try o.wait ?? a.bool("wait") {
-        _ = try SweepSlurm.wait(plan.folder, a.ctx, every: 1, quiet: quiet)
+        _ = try SweepSlurm.wait(plan.folder, a.ctx, every: 0.5, quiet: quiet)
         return .object(try SweepCollect.table(plan.folder).table)
     }
     if case .command = a.ctx.settings.sweepRole {
