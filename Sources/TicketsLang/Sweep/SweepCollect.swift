@@ -79,12 +79,23 @@ enum SweepCollect {
                     case _ where Slurm.activeStates.contains(q): state = .running
                     default: state = .stopped
                     }
+                } else if runsHere(run) {
+                    state = .running
                 } else {
                     state = task == nil ? .waiting : .stopped
                 }
             }
             return RunStatus(name: name, folder: run, state: state, task: task, queueState: q)
         }
+    }
+
+    /// Whether a local worker (or session) on this machine is doing the run now: its
+    /// last log record is a start by a process that is still alive.
+    static func runsHere(_ run: RunFolder) -> Bool {
+        guard let last = try? run.records().last, last["event"]?.stringValue == "start",
+              last["host"]?.stringValue == ProcessInfo.processInfo.hostName,
+              let pid = last["pid"]?.doubleValue.map({ pid_t($0) }), pid > 0 else { return false }
+        return pid == getpid() || kill(pid, 0) == 0
     }
 
     /// A table of the runs' states: the grid's columns, state, task, seconds, error.
