@@ -36,7 +36,7 @@ enum SweepLocal {
         var env = ProcessInfo.processInfo.environment
         env["TICKETS_THREADS"] = String(threads)
         var running: [(run: RunFolder, process: ChildProcess, start: Date)] = []
-        var lastDraw = Date.distantPast
+        var lastDraw = Date.distantPast, lastCounts = ""
 
         defer {
             // However the sweep ends, no worker outlives it unseen.
@@ -75,11 +75,15 @@ enum SweepLocal {
                     i += 1
                 }
             }
-            if !quiet, Date().timeIntervalSince(lastDraw) > 0.5 || (queue.isEmpty && running.isEmpty) {
+            // On a terminal the line is redrawn twice a second; in a log, a line is
+            // written when the counts change.
+            let counts = "\(meter.done) \(running.count) \(meter.failed)", finished = queue.isEmpty && running.isEmpty
+            if !quiet, interp.isTerminal ? Date().timeIntervalSince(lastDraw) > 0.5 || finished : counts != lastCounts {
                 let elapsed = running.map { Date().timeIntervalSince($0.start) }
                 interp.progress(meter.line(plan.experiment.name, running: running.count, elapsed: elapsed),
-                                redraw: interp.isTerminal, done: queue.isEmpty && running.isEmpty)
+                                redraw: interp.isTerminal, done: finished)
                 lastDraw = Date()
+                lastCounts = counts
             }
             if !running.isEmpty { usleep(20_000) }
         }

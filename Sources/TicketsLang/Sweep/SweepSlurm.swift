@@ -41,10 +41,16 @@ enum SweepSlurm {
     /// Blocks until no run is pending or running, with a progress line; returns the
     /// last statuses. Ctrl-C stops the waiting, not the runs.
     static func wait(_ sweep: SweepFolder, _ ctx: BuiltinContext, every: Double, quiet: Bool) throws -> [SweepCollect.RunStatus] {
+        var lastSummary = ""
         while true {
             let statuses = try SweepCollect.statuses(sweep)
             let active = statuses.filter { $0.state == .running || $0.state == .pending }
-            if !quiet { ctx.progress("sweep \(sweep.experiment): " + SweepCollect.summary(statuses) + estimate(statuses), redraw: ctx.isTerminal, done: active.isEmpty) }
+            // In a log (not a terminal), a line only when the counts change.
+            let summary = SweepCollect.summary(statuses)
+            if !quiet, ctx.isTerminal || summary != lastSummary {
+                ctx.progress("sweep \(sweep.experiment): " + summary + estimate(statuses), redraw: ctx.isTerminal, done: active.isEmpty)
+                lastSummary = summary
+            }
             if active.isEmpty { return statuses }
             let until = Date().addingTimeInterval(every)
             while Date() < until {
