@@ -30,15 +30,15 @@ sweep_seconds() {
 echo "== 8 runs of one LeNet-300-100 epoch (Fashion-MNIST, batch 60)"
 w1=$(sweep_seconds w1 kind=lenet workers=1)
 w2=$(sweep_seconds w2 kind=lenet workers=2)
-printf "%-34s %8.2f s  (%.2f s a run)\n" "workers=1 (TICKETS_THREADS=$cores)" "$w1" "$(echo "$w1 / 8" | bc -l)"
-printf "%-34s %8.2f s  (%.2f s a run)\n" "workers=2 (TICKETS_THREADS=$((cores / 2 > 0 ? cores / 2 : 1)))" "$w2" "$(echo "$w2 / 8" | bc -l)"
+printf "%-38s %8.2f s  (%.2f s a run)\n" "workers=1 (TICKETS_THREADS=$cores)" "$w1" "$(echo "$w1 / 8" | bc -l)"
+printf "%-38s %8.2f s  (%.2f s a run)\n" "workers=2 (TICKETS_THREADS=$((cores / 2 > 0 ? cores / 2 : 1)))" "$w2" "$(echo "$w2 / 8" | bc -l)"
 ratio=$(echo "$w2 / $w1" | bc -l)
 verdict=$(echo "$ratio <= 0.6" | bc -l)
-printf "%-34s %8.2f    (the bar: ≤ 0.60; %s)\n" "workers=2 / workers=1" "$ratio" "$([ "$verdict" = 1 ] && echo met || echo NOT met)"
+printf "%-38s %8.2f    (the bar: ≤ 0.60; %s)\n" "workers=2 / workers=1" "$ratio" "$([ "$verdict" = 1 ] && echo met || echo NOT met)"
 
 echo "== what a run costs around its work: 8 trivial runs, 2 at a time"
 tl=$(sweep_seconds tl kind=trivial workers=2)
-printf "%-34s %8.2f s  (%.3f s a run)\n" "local workers=2" "$tl" "$(echo "$tl * 2 / 8" | bc -l)"
+printf "%-38s %8.2f s  (%.3f s a run)\n" "local workers=2" "$tl" "$(echo "$tl * 2 / 8" | bc -l)"
 if [ "${1:-}" != "--no-slurm" ]; then
   was_running=0
   scripts/slurm-local status >/dev/null 2>&1 && was_running=1
@@ -46,10 +46,10 @@ if [ "${1:-}" != "--no-slurm" ]; then
     eval "$slurm_env"
     [ $was_running -eq 1 ] || trap 'scripts/slurm-local stop; rm -rf "$work"' EXIT
     ts=$(sweep_seconds ts kind=trivial backend=slurm workers=2)
-    printf "%-34s %8.2f s  (%.3f s a run; %.3f s more than local)\n" "Slurm, --array=0-7%2" "$ts" \
+    printf "%-38s %8.2f s  (%.3f s a run; %.3f s more than local)\n" "Slurm, --array=0-7%2" "$ts" \
       "$(echo "$ts * 2 / 8" | bc -l)" "$(echo "($ts - $tl) * 2 / 8" | bc -l)"
     sl=$(sweep_seconds sl kind=lenet backend=slurm workers=2)
-    printf "%-34s %8.2f s  (vs %.2f s with local workers=2)\n" "8 LeNet epochs on Slurm, 2 at a time" "$sl" "$w2"
+    printf "%-38s %8.2f s  (vs %.2f s with local workers=2)\n" "8 LeNet epochs on Slurm, 2 at a time" "$sl" "$w2"
   else
     echo "Slurm: SKIPPED (scripts/slurm-local could not start a cluster)"
   fi
@@ -77,5 +77,5 @@ train(net, d, steps=60, batch=60, optimizer="adam", lr=0.0002, quiet=true)
 print("{(time() - t) / 60}")
 TKS
 it=$(TICKETS_THREADS=1 "$tks" "$work/conv2.tks" | tail -1)
-printf "%-34s %8.4f s  (20,000 iterations: %.2f core-hours)\n" "Conv-2 iteration, 1 thread" "$it" "$(echo "$it * 20000 / 3600" | bc -l)"
+printf "%-38s %8.4f s  (20,000 iterations: %.2f core-hours)\n" "Conv-2 iteration, 1 thread" "$it" "$(echo "$it * 20000 / 3600" | bc -l)"
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
