@@ -153,7 +153,8 @@ func sweepWithOptions(_ a: Args, _ interp: Interpreter, _ experiment: Value, ove
         interp.progress("sweep \(plan.experiment.name): \(what) (\(plan.folder.path))", redraw: false, done: true)
     }
     if try o.wait ?? a.bool("wait") {
-        _ = try SweepSlurm.wait(plan.folder, a.ctx, every: 0.5, quiet: quiet)
+        // A look at the queue reads every run folder: less often for large sweeps.
+        _ = try SweepSlurm.wait(plan.folder, a.ctx, every: plan.runs.count <= 50 ? 0.5 : 5, quiet: quiet)
         return .object(try SweepCollect.table(plan.folder).table)
     }
     if case .command = a.ctx.settings.sweepRole {
