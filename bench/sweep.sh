@@ -32,9 +32,12 @@ w1=$(sweep_seconds w1 kind=lenet workers=1)
 w2=$(sweep_seconds w2 kind=lenet workers=2)
 printf "%-38s %8.2f s  (%.2f s a run)\n" "workers=1 (TICKETS_THREADS=$cores)" "$w1" "$(echo "$w1 / 8" | bc -l)"
 printf "%-38s %8.2f s  (%.2f s a run)\n" "workers=2 (TICKETS_THREADS=$((cores / 2 > 0 ? cores / 2 : 1)))" "$w2" "$(echo "$w2 / 8" | bc -l)"
+w1s=$(TICKETS_THREADS=1 sweep_seconds w1s kind=lenet workers=1)
+printf "%-38s %8.2f s  (%.2f s a run)\n" "workers=1 (TICKETS_THREADS=1)" "$w1s" "$(echo "$w1s / 8" | bc -l)"
 ratio=$(echo "$w2 / $w1" | bc -l)
 verdict=$(echo "$ratio <= 0.6" | bc -l)
 printf "%-38s %8.2f    (the bar: ≤ 0.60; %s)\n" "workers=2 / workers=1" "$ratio" "$([ "$verdict" = 1 ] && echo met || echo NOT met)"
+printf "%-38s %8.2f    (the processes alone, one thread each)\n" "workers=2 / workers=1 at 1 thread" "$(echo "$w2 / $w1s" | bc -l)"
 
 echo "== what a run costs around its work: 8 trivial runs, 2 at a time"
 tl=$(sweep_seconds tl kind=trivial workers=2)

@@ -87,8 +87,12 @@ import Testing
         #expect(starts.allSatisfy { ($0["threads"] as? Int) == threads })
         #expect(Set(starts.compactMap { $0["pid"] as? Int }).count == 4)
         // From the shell: tks sweep with options, tks collect.
-        let (s3, _, err3) = try Self.tks(["sweep", Self.gridScript, "--workers", "1", "--folder=c", "data=\(Self.tinyData)", "folder=ignored", "out=c.csv"], cwd: dir)
+        // (TICKETS_THREADS given to the session caps the workers' threads.)
+        let (s3, _, err3) = try Self.tks(["sweep", Self.gridScript, "--workers", "1", "--folder=c", "data=\(Self.tinyData)", "folder=ignored", "out=c.csv"],
+                                         cwd: dir, env: ["TICKETS_THREADS": "1"])
         #expect(s3 == 0, "\(err3)")
+        let capped = try Self.runFolders(dir + "/c").compactMap { Self.records($0).first { $0["event"] as? String == "start" }?["threads"] as? Int }
+        #expect(capped == [1, 1, 1, 1])
         #expect(Self.exists(dir + "/c/sweep.json") && !Self.exists(dir + "/ignored"))
         let (s4, out4, err4) = try Self.tks(["collect", "c", "-o", "collected.csv"], cwd: dir)
         #expect(s4 == 0 && out4.isEmpty && err4 == "tks collect: 4 runs: 4 done, 0 failed, 0 not finished\n")

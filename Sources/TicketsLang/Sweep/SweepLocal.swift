@@ -26,14 +26,17 @@ enum SweepLocal {
     }
 
     /// Runs every unfinished run in worker processes, `workers` at a time, each with
-    /// TICKETS_THREADS set so that workers × threads ≤ the cores. A worker that crashes
+    /// TICKETS_THREADS set so that workers × threads ≤ the cores (and ≤ this session's
+    /// own TICKETS_THREADS, when it has one). A worker that crashes
     /// or is killed fails its run alone. Ctrl-C stops the workers (their runs stay
     /// unfinished) and the sweep; the finished runs are kept.
     static func withWorkers(_ plan: SweepPlan, _ interp: Interpreter, workers: Int, tks: String, quiet: Bool, at loc: SourceLoc) throws {
         var queue = plan.runs.filter { $0.state != .done }
         var meter = Meter(total: plan.runs.count, done: plan.runs.count - queue.count, workers: workers)
-        let threads = max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
         var env = ProcessInfo.processInfo.environment
+        // workers × threads ≤ cores; TICKETS_THREADS given to this session caps it too.
+        var threads = max(1, ProcessInfo.processInfo.activeProcessorCount / workers)
+        if let given = env["TICKETS_THREADS"].flatMap({ Int($0) }), given >= 1 { threads = min(threads, given) }
         env["TICKETS_THREADS"] = String(threads)
         var running: [(run: RunFolder, process: ChildProcess, start: Date)] = []
         var lastDraw = Date.distantPast, lastCounts = ""
