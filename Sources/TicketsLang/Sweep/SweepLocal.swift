@@ -42,9 +42,12 @@ enum SweepLocal {
         var lastDraw = Date.distantPast, lastCounts = ""
 
         defer {
-            // However the sweep ends, no worker outlives it unseen.
+            // However the sweep ends, no worker outlives it unseen: each is asked to stop
+            // at its next safe point, and killed if it has not within 10 s.
             for r in running { r.process.signal(SIGINT) }
-            for r in running { r.process.wait() }
+            let deadline = Date().addingTimeInterval(10)
+            while running.contains(where: { !$0.process.poll() }), Date() < deadline { usleep(20_000) }
+            for r in running where !r.process.poll() { r.process.signal(SIGKILL); r.process.wait() }
         }
         while !queue.isEmpty || !running.isEmpty {
             if interp.interrupted {
