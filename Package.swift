@@ -19,14 +19,14 @@ let package = Package(
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit"),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-mavx2", "-mfma", "-fno-math-errno"])]),
         .target(name: "TicketsEngine", dependencies: ["CBLAS", "CZlib", "CKernels"], swiftSettings: fast),
-        .target(name: "TicketsLang", dependencies: ["TicketsEngine"]),
+        .target(name: "TicketsLang", dependencies: ["TicketsEngine", "TicketsPlot"]),
         .executableTarget(name: "tks", dependencies: ["TicketsLang", "CEditLine"]),
         .target(name: "TicketsPlot"),
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer).
         .executableTarget(name: "FuzzLang", dependencies: ["TicketsLang"]),
         .executableTarget(name: "FuzzFiles", dependencies: ["TicketsLang", "TicketsEngine"]),
         .testTarget(name: "TicketsEngineTests", dependencies: ["TicketsEngine"]),
-        .testTarget(name: "TicketsLangTests", dependencies: ["TicketsLang"]),
+        .testTarget(name: "TicketsLangTests", dependencies: ["TicketsLang", "TicketsPlot"]),
         .testTarget(name: "TicketsPlotTests", dependencies: ["TicketsPlot", "CZlib"]),
     ]
 )

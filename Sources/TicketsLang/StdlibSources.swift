@@ -2,6 +2,214 @@
 
 /// The standard library's sources, in load order (file names sorted).
 public let stdlibSources: [(name: String, text: String)] = [
+    (name: "stdlib/criteria.tks", text: #"""
+# Pruning schedules (stdlib/criteria.tks): gradual pruning and one-shot curves, written in Tickets itself.
+
+# The builtins density and regrow, under names gmp's arguments do not hide.
+_density_of = density
+_regrow_step = regrow
+
+# The density of gradual magnitude pruning at iteration t (Zhu & Gupta, "To prune, or
+# not to prune", 2017, eq. 1, in densities d = 1 − s): from `initial` at `start` to
+# `final` at `stop` by a cubic, fast at first and slow at the end; initial before start,
+# final after stop.
+fn gmp_density(t, final, initial=1, start=0, stop=1000)
+  if stop <= start
+    if t >= stop
+      return final
+    end
+    return initial
+  end
+  progress = min(max((t - start) / (stop - start), 0), 1)
+  left = 1 - progress
+  return final + (initial - final) * left * left * left
+end
+
+# GraNet's regrowth (death) rate at iteration t of a run of `total` iterations: a half
+# cosine from `rate` down to 0.005 (Liu et al. 2021; their code's CosineDecay).
+fn granet_rate(t, rate, total)
+  progress = min(max(t / max(total, 1), 0), 1)
+  return 0.005 + (rate - 0.005) * (1 + cos(3.141592653589793 * progress)) / 2
+end
+
+# Gradual magnitude pruning (Zhu & Gupta 2017) while the net trains: the masks are
+# updated every `every` iterations from `start` to `stop` (counted from where the net
+# stands), each time pruning by magnitude to the cubic schedule's density (gmp_density)
+# from `initial` down to `density`; training goes on to the end of the run (T = steps,
+# or epochs of the training split) with the final mask. The trainer continues where
+# the net stands, so training in chunks between pruning steps equals one long run.
+#   stop        the last pruning step (default: 3/4 of the run)
+#   every       iterations between pruning steps (default: 10 steps from start to stop)
+#   scope       "layer" (default: every layer to the schedule's density, as Zhu & Gupta)
+#               or "global" (the default with regrow, as GraNet)
+#   pattern     an N:M pattern every pruning step respects ("2:4")
+#   regrow      GraNet (Liu et al., NeurIPS 2021): after each pruning step, regrow(net,
+#               data, rate=r): each layer swaps ⌈r·n⌉ of its n survivors, the smallest by
+#               magnitude out and as many where the dense gradient is largest in, new
+#               weights at zero; r follows granet_rate from regrow_rate (0.5) over the run.
+#               (GraNet's code keeps swapping after the last pruning step; here it stops.)
+#   quiet       no progress line per pruning step
+# The other arguments are train's. Returns a table, one row per pruning step: iteration,
+# density (the schedule's), kept (the net's density after the step), regrown (with
+# regrow), acc (test accuracy just before the step); and a last row at the end of training.
+fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, pattern=nil, regrow=false, regrow_rate=0.5, regrow_batch=60, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, seed=0, augment="none", quiet=false)
+  train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, augment: augment}
+  check_args(train, train_args, caller="gmp")
+  if scope == nil
+    scope = "layer"
+    if regrow
+      scope = "global"
+    end
+  end
+  check_args(prune, {net: net, density: density, scope: scope, pattern: pattern}, caller="gmp")
+  if type(initial) != "number" or initial < density or initial > 1
+    error("gmp: initial must be a density in [density, 1], got {initial}")
+  end
+  if type(regrow) != "bool"
+    error("gmp: regrow must be true or false, got {regrow}")
+  end
+  if type(regrow_rate) != "number" or regrow_rate < 0 or regrow_rate > 1
+    error("gmp: regrow_rate must be in [0, 1], got {regrow_rate}")
+  end
+  check_args(_regrow_step, {net: net, data: data, rate: regrow_rate, batch: regrow_batch, pattern: pattern}, caller="gmp")
+  total = steps
+  if total == nil
+    total = epochs * ceil(data.train / min(batch, data.train))
+  end
+  if stop == nil
+    stop = floor(total * 3 / 4)
+  end
+  if type(start) != "number" or start < 0 or start != floor(start) or type(stop) != "number" or stop != floor(stop) or stop < start or stop > total
+    error("gmp: start and stop must be iterations with 0 ≤ start ≤ stop ≤ {total} (the run's length), got start={start}, stop={stop}")
+  end
+  if every == nil
+    every = max(1, ceil((stop - start) / 10))
+  end
+  if type(every) != "number" or every < 1 or every != floor(every)
+    error("gmp: every must be a whole number ≥ 1, got {every}")
+  end
+
+  base = net.step
+  columns = ["iteration", "density", "kept", "acc"]
+  if regrow
+    columns = ["iteration", "density", "kept", "regrown", "acc"]
+  end
+  t = table(columns, formats={density: "%", kept: "%", acc: "%.4f"})
+  points = []
+  p = start
+  while p < stop
+    push(points, p)
+    p = p + every
+  end
+  push(points, stop)
+  for p in points
+    n = base + p - net.step
+    if n > 0
+      train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, augment=augment, quiet=true)
+    end
+    acc = evaluate(net, data).acc
+    d = gmp_density(p, density, initial=initial, start=start, stop=stop)
+    row = {iteration: net.step, density: d, acc: acc}
+    if d < _density_of(net).total
+      prune(net, density=d, scope=scope, pattern=pattern)
+    end
+    if regrow
+      before = net.mask
+      r = granet_rate(p, regrow_rate, total)
+      m = _regrow_step(net, data, rate=r, batch=regrow_batch, seed=derive_seed(seed, p), pattern=pattern)
+      row.regrown = overlap(before, m).only_b
+    end
+    row.kept = _density_of(net).total
+    t.add(row)
+    if not quiet
+      progress("gmp: iteration {net.step - base}/{total}  {pct(row.kept)} kept  acc {fmt(acc)}", done=false)
+    end
+  end
+  n = base + total - net.step
+  if n > 0
+    train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, augment=augment, quiet=true)
+  end
+  last = {iteration: net.step, density: density, kept: _density_of(net).total, acc: evaluate(net, data).acc}
+  t.add(last)
+  if not quiet
+    progress("gmp: done  {pct(last.kept)} kept  acc {fmt(last.acc)}", done=true)
+  end
+  return t
+end
+
+# One-shot pruning of a trained net without retraining, at a ladder of densities: the
+# "essential sparsity" curve (Jaiswal, Liu, Chen & Wang, "The Emergence of Essential
+# Sparsity in Large Pre-trained Models", NeurIPS 2023): accuracy holds until a knee,
+# then drops sharply. Each density prunes a copy of the net by magnitude (`scope`, `by`
+# as prune takes them); each pattern ("2:4", "1:4", ...) prunes a copy to that N:M
+# pattern. The net itself is not changed. Returns a table: mask ("dense", "unstructured"
+# or the pattern), kept, acc, loss and drop (the accuracy lost against the dense net).
+fn oneshot(net, data, densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01], patterns=[], scope="layer", by="magnitude", split="test")
+  if type(densities) != "list" or type(patterns) != "list"
+    error("oneshot: densities and patterns must be lists, got {type(densities)} and {type(patterns)}")
+  end
+  for d in densities
+    check_args(prune, {net: net, density: d, scope: scope, by: by}, caller="oneshot")
+  end
+  for p in patterns
+    check_args(prune, {net: net, pattern: p, by: by}, caller="oneshot")
+  end
+  check_args(evaluate, {net: net, data: data, split: split}, caller="oneshot")
+  t = table(["mask", "kept", "acc", "loss", "drop"], formats={kept: "%", acc: "%.4f", loss: "%.4f", drop: "%.4f"})
+  dense = evaluate(net, data, split=split)
+  t.add({mask: "dense", kept: density(net).total, acc: dense.acc, loss: dense.loss, drop: 0})
+  for d in densities
+    c = clone(net)
+    prune(c, density=d, scope=scope, by=by)
+    r = evaluate(c, data, split=split)
+    t.add({mask: "unstructured", kept: density(c).total, acc: r.acc, loss: r.loss, drop: dense.acc - r.acc})
+  end
+  for p in patterns
+    c = clone(net)
+    prune(c, pattern=p, by=by)
+    r = evaluate(c, data, split=split)
+    t.add({mask: p, kept: density(c).total, acc: r.acc, loss: r.loss, drop: dense.acc - r.acc})
+  end
+  return t
+end
+
+# The essential sparsity of a oneshot table: the lowest density whose accuracy is within
+# `tolerance` of the dense net's, among the unstructured rows (Jaiswal et al. 2023 call
+# the sparsity where accuracy starts to fall sharply the essential sparsity).
+fn essential_sparsity(t, tolerance=0.01)
+  best = nil
+  for row in t
+    if row.mask == "unstructured" and row.drop <= tolerance
+      if best == nil or row.kept < best.kept
+        best = row
+      end
+    end
+  end
+  if best == nil
+    return nil
+  end
+  return 1 - best.kept
+end
+
+# imp's per-class columns (imp(..., per_class=true)): each class's recall on the test
+# split at the end of a level (Entezari & Saukh 2019, "Class-dependent compression of
+# deep neural networks", track how pruning costs each class).
+fn _per_class_formats(formats, data)
+  for c in 0..(data.classes - 1)
+    formats["recall_{c}"] = "%"
+  end
+  return formats
+end
+
+fn _per_class_fields(row, r)
+  c = 0
+  for x in r.per_class
+    row["recall_{c}"] = x
+    c = c + 1
+  end
+  return row
+end
+"""#),
     (name: "stdlib/lth.tks", text: #"""
 # Experiments (stdlib/lth.tks): the lottery-ticket procedures, written in Tickets itself.
 
@@ -50,12 +258,15 @@ end
 #   eval_every  evaluate every N iterations (the data set needs a validation split): the
 #               table gains stop_iter and stop_acc, the early-stop iteration (minimum
 #               validation loss) and the test accuracy there, per level and control.
+#   pattern     an N:M pattern ("2:4") every level's mask respects: level 1 prunes to it
+#               (at most N of every M kept), later levels prune rate further within it.
+#   per_class   record each class's test recall at every level: columns recall_0, ...
 #   quiet       no progress line per level.
 #   preset      a record such as preset("lth-lenet"): the arguments left out take its
 #               values (explicit arguments win).
 # Returns a table: level, kept, acc (test accuracy at the end), [stop_iter, stop_acc],
 # each layer's density, then each control's columns.
-fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", quiet=false, preset=nil)
+fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", pattern=nil, per_class=false, quiet=false, preset=nil)
   # A preset fills the arguments the caller left out.
   if preset != nil
     if type(preset) != "record"
@@ -100,7 +311,7 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
   end
   train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, eval_every: eval_every, augment: augment}
   check_args(train, train_args, caller="imp")
-  check_args(prune, {net: net, rate: rate, rates: rates, scope: scope}, caller="imp")
+  check_args(prune, {net: net, rate: rate, rates: rates, scope: scope, pattern: pattern}, caller="imp")
   check_args(prune, {net: net, rate: output_rate}, caller="imp: output_rate")
   if conv_rate != nil
     check_args(prune, {net: net, rate: conv_rate}, caller="imp: conv_rate")
@@ -169,11 +380,14 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
   if eval_every != nil
     columns = columns + ["stop_iter", "stop_acc"]
   end
+  if per_class
+    formats = _per_class_formats(formats, data)
+  end
   t = table(columns + net.layers, formats=formats)
 
   for level in 0..levels
     if level > 0
-      prune(net, rate=rate, scope=scope, rates=all_rates)
+      prune(net, rate=rate, scope=scope, rates=all_rates, pattern=pattern)
       if reinit_mode
         reinit(net, seed=derive_seed(net.seed, level))
       else
@@ -198,6 +412,9 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     end
     for name in net.layers
       row[name] = d[name]
+    end
+    if per_class
+      row = _per_class_fields(row, r)
     end
     for c in controls
       if level > 0

@@ -10,7 +10,10 @@ usage: tks                      the REPL (or run standard input as a script when
        tks FILE.tks [k=v ...]   run a script; k=v pairs are read by setting("k", default)
        tks -e CODE              run a snippet
        tks -i                   the REPL even when standard input is not a terminal
+       tks --notebook FILE.tks OUT.md|OUT.html [k=v ...]
+                                run a script as a notebook and write it as a handout
        tks --reference          print the builtin reference (docs/builtins.md)
+       tks --floor [batch]      time an epoch's matrix products alone for LeNet-300-100 (a benchmark aid)
        tks sweep FILE.tks ...   run a script's sweeps with options (--slurm, --workers N, ...)
        tks collect FOLDER       print a sweep's merged table (-o OUT.csv to save it)
        tks --help | --version
@@ -35,12 +38,70 @@ let stderrIsTTY = isatty(STDERR_FILENO) != 0
 let color = stderrIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
     && ProcessInfo.processInfo.environment["TERM"] != "dumb"
 
-func makeInterpreter() -> Interpreter {
+/// Plots in plain characters instead of braille (for terminals and fonts without it).
+let asciiPlots = ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["TKS_ASCII"]?.lowercased() ?? "")
+
+func makeInterpreter(output: @escaping (String) -> Void = { print($0); fflush(stdout) }) -> Interpreter {
     do {
-        return try Interpreter(output: { print($0); fflush(stdout) }, isTerminal: stderrIsTTY, settings: settings)
+        let interp = try Interpreter(output: output, isTerminal: stderrIsTTY, settings: settings)
+        interp.display.terminalSize = terminalSize
+        interp.display.ascii = asciiPlots
+        // Rehearsing a lesson: every data set cut to its first N training examples.
+        if let n = ProcessInfo.processInfo.environment["TKS_DATASET_LIMIT"].flatMap(Int.init), n > 0 {
+            interp.limitDatasets(train: n, test: max(1, n / 5))
+        }
+        interp.display.color = isatty(STDOUT_FILENO) != 0 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
+        return interp
     } catch {
         fail("tks: the standard library failed to load: \(error)", code: 70)
     }
+}
+
+/// The k=v settings after a script, or a usage error.
+func readSettings(_ pairs: ArraySlice<String>) {
+    for kv in pairs {
+        guard let eq = kv.firstIndex(of: "="), eq != kv.startIndex else {
+            fail("tks: after the script, give settings as name=value, got '\(kv)'", code: 64)
+        }
+        settings.values[String(kv[..<eq])] = String(kv[kv.index(after: eq)...])
+    }
+}
+
+/// A script's text, or the reason it cannot be read (exit 74).
+func readSource(_ file: String) -> String {
+    switch readScript(file) {
+    case .success(let text): return text
+    case .failure(let e): fail("tks: \(e.message)", code: 74)
+    }
+}
+
+/// tks --notebook lesson.tks out.html: runs the script cell by cell and writes the
+/// handout. An error is shown in its cell and on standard error, and the rest runs;
+/// the handout is written either way, and the exit status says whether a cell failed.
+func runNotebook(_ file: String, to output: String) -> Never {
+    let source = readSource(file)
+    let interp = makeInterpreter(output: { _ in })
+    interp.display.color = false
+    var failed = 0
+    let notebook = Notebook.run(script: source, file: file, in: interp) { e in
+        failed += 1
+        FileHandle.standardError.write((e.render(color: color) + "\n").data(using: .utf8)!)
+    }
+    warnUnusedSettings()
+    do {
+        let files = try notebook.write(to: output)
+        let figures = files.count > 1 ? " and \(files.count - 1) SVG figure\(files.count == 2 ? "" : "s") beside it" : ""
+        print("wrote \(output): \(notebook.codeCells) cells, \(notebook.figures.count) figure\(notebook.figures.count == 1 ? "" : "s")\(figures)")
+    } catch let e as EngineError {
+        fail("tks: \(e.message)", code: 74)
+    } catch {
+        fail("tks: \(error)", code: 74)
+    }
+    if failed > 0 {
+        fail("tks: \(failed) cell\(failed == 1 ? "" : "s") of \(file) raised an error (shown in the handout)", code: 70)
+    }
+    exit(0)
 }
 
 /// Runs a whole source as a script and exits with its status.
@@ -61,12 +122,12 @@ func runScript(_ source: String, file: String) -> Never {
 }
 
 // Ctrl-C asks the running code to stop at its next step; it never kills the session.
-// (A parent may have started tks with SIGINT blocked, as test runners do: unblock it.)
+// (A parent may have started tks with SIGINT blocked, which would silence Ctrl-C.)
 signal(SIGINT) { _ in Interrupt.request() }
-var interruptSignal = sigset_t()
-sigemptyset(&interruptSignal)
-sigaddset(&interruptSignal, SIGINT)
-sigprocmask(SIG_UNBLOCK, &interruptSignal, nil)
+var interruptOnly = sigset_t()
+sigemptyset(&interruptOnly)
+sigaddset(&interruptOnly, SIGINT)
+pthread_sigmask(SIG_UNBLOCK, &interruptOnly, nil)
 
 var args = Array(CommandLine.arguments.dropFirst())
 var interactive = false
@@ -79,6 +140,16 @@ case "--version":
     print("Tickets 0.1")
 case "--reference":
     print(makeInterpreter().builtinReference())
+case "--floor":
+    // The products of one Fashion-MNIST epoch of LeNet-300-100 (60,000 / batch steps).
+    let batch = args.count > 1 ? Int(args[1]) ?? 60 : 60
+    guard batch >= 1, batch <= 60_000 else { fail("tks: --floor takes a batch size from 1 to 60000", code: 64) }
+    let steps = (60_000 + batch - 1) / batch
+    print("floor \(String(format: "%.4f", Floor.mlpProducts(sizes: [784, 300, 100, 10], batch: batch, steps: steps)))")
+case "--notebook":
+    guard args.count >= 3 else { fail("tks: --notebook takes a script and the handout to write (.md or .html)\n" + usage, code: 64) }
+    readSettings(args[3...])
+    runNotebook(args[1], to: args[2])
 case "--sweep-worker":
     runSweepWorker(args)
 case "sweep" where args.count >= 2 && !FileManager.default.fileExists(atPath: "sweep"):
@@ -89,23 +160,14 @@ case "-e":
     guard args.count == 2 else { fail("tks: -e takes one argument, the code to run\n" + usage, code: 64) }
     runScript(args[1], file: "<-e>")
 case let file? where !file.hasPrefix("-"):
-    for kv in args.dropFirst() {
-        guard let eq = kv.firstIndex(of: "="), eq != kv.startIndex else {
-            fail("tks: after the script, give settings as name=value, got '\(kv)'", code: 64)
-        }
-        settings.values[String(kv[..<eq])] = String(kv[kv.index(after: eq)...])
-    }
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir) else { fail("tks: cannot read \(file): no such file", code: 74) }
-    guard !isDir.boolValue else { fail("tks: \(file) is a folder, not a script", code: 74) }
-    guard let handle = FileHandle(forReadingAtPath: file) else { fail("tks: cannot read \(file): permission denied", code: 74) }
-    let data = handle.readDataToEndOfFile()
-    guard let source = String(data: data, encoding: .utf8) else { fail("tks: \(file) is not UTF-8 text", code: 74) }
-    runScript(source, file: file)
+    readSettings(args.dropFirst())
+    runScript(readSource(file), file: file)
 case nil:
     if interactive || isatty(STDIN_FILENO) != 0 {
-        let reader: LineReader = isatty(STDIN_FILENO) != 0 ? EditLineReader() : PlainLineReader()
         let interp = makeInterpreter()
+        let reader: LineReader = isatty(STDIN_FILENO) != 0
+            ? EditLineReader(complete: { line, cursor in Completion.complete(line, cursor: cursor, in: interp) })
+            : PlainLineReader()
         REPL(interp: interp, reader: reader, color: color,
              out: { print($0); fflush(stdout) },
              err: { fflush(stdout); FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }).run()

@@ -118,4 +118,29 @@ struct CommandLineTests {
         #expect(p.terminationStatus == 0)
     }
 
+
+    /// save writes a temporary file and renames it over the target: a process killed
+    /// in the middle of a save leaves the old file or the new one, never half of one.
+    @Test func aKilledSaveNeverLeavesHalfAFile() throws {
+        guard let bin = Self.binary else { return }
+        let dir = NSTemporaryDirectory() + "tickets-killed-save-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/net.safetensors"
+        for delay in [0.15, 0.4, 0.7] {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: bin)
+            p.arguments = ["-e", "net = mlp([2000, 2000, 10])\nfor i in 1..100000\n  save(net, \"\(path)\")\nend"]
+            p.standardOutput = Pipe(); p.standardError = Pipe()
+            try p.run()
+            let start = Date()
+            while !FileManager.default.fileExists(atPath: path) && Date().timeIntervalSince(start) < 20 { Thread.sleep(forTimeInterval: 0.01) }
+            Thread.sleep(forTimeInterval: delay)
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let (status, out, err) = try tks(["-e", "print(load(\"\(path)\").parameters)"])
+            #expect(status == 0 && out.hasSuffix("4022010\n"), "after a kill \(delay) s into the saves: \(err)")
+        }
+    }
+
 }

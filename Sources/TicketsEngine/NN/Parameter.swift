@@ -27,6 +27,9 @@ public final class Parameter {
     /// the layer then applies value −= rate · gradient itself instead of storing the
     /// gradient, one pass less over the weights. nil: store the gradient in `grad`.
     public var fusedRate: Float?
+    /// The kept values and their gradient while a training run has this weight in
+    /// compressed form (see CompressedWeight.swift); nil otherwise.
+    public var compressed: CompressedWeight?
 
     public init(_ name: String, role: Role, shape: [Int]) {
         self.name = name; self.role = role

@@ -22,8 +22,12 @@ public final class Adam: Optimizer {
         v = m
     }
 
-    public func begin() {}
-    public func finish() {}
+    public func begin() {
+        for (k, p) in parameters.enumerated() { compressState(&m[k], for: p); compressState(&v[k], for: p) }
+    }
+    public func finish() {
+        for (k, p) in parameters.enumerated() { expandState(&m[k], for: p); expandState(&v[k], for: p) }
+    }
 
     public func adopt(_ cfg: TrainConfig) -> Bool {
         guard cfg.method == (decoupled ? .adamw : .adam) else { return false }
@@ -35,21 +39,16 @@ public final class Adam: Optimizer {
         t += 1
         let c1 = 1 - powf(beta1, Float(t)), c2 = 1 - powf(beta2, Float(t))
         let lr = lr, b1 = beta1, b2 = beta2, eps = eps, wd = weightDecay, decoupled = decoupled
-        for (k, p) in parameters.enumerated() {
-            guard let grad = p.grad else { continue }
-            p.value.data.withUnsafeMutableBufferPointer { w in
-                grad.data.withUnsafeBufferPointer { g in
-                    m[k].withUnsafeMutableBufferPointer { m1 in
-                        v[k].withUnsafeMutableBufferPointer { v in
-                            withMaskPointer(p.mask) { mk in
-                                let wp = w.baseAddress!, gp = g.baseAddress!, mp = m1.baseAddress!, vp = v.baseAddress!
-                                splitRange(w.count) {
-                                    if decoupled {
-                                        Kernels.adamw(wp, mp, vp, gp, mk, s1: lr / c1, inv2: 1 / c2, b1: b1, b2: b2, eps: eps, decay: lr * wd, $0)
-                                    } else {
-                                        Kernels.adam(wp, mp, vp, gp, mk, s1: lr / c1, inv2: 1 / c2, b1: b1, b2: b2, eps: eps, wd: wd, $0)
-                                    }
-                                }
+        for (k, p) in parameters.enumerated() where p.trainable {
+            p.withUpdateBuffers { wp, gp, mk, count in
+                m[k].withUnsafeMutableBufferPointer { m1 in
+                    v[k].withUnsafeMutableBufferPointer { v in
+                        let mp = m1.baseAddress!, vp = v.baseAddress!
+                        splitRange(count) {
+                            if decoupled {
+                                Kernels.adamw(wp, mp, vp, gp, mk, s1: lr / c1, inv2: 1 / c2, b1: b1, b2: b2, eps: eps, decay: lr * wd, $0)
+                            } else {
+                                Kernels.adam(wp, mp, vp, gp, mk, s1: lr / c1, inv2: 1 / c2, b1: b1, b2: b2, eps: eps, wd: wd, $0)
                             }
                         }
                     }

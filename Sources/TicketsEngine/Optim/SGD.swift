@@ -27,11 +27,13 @@ public final class SGD: Optimizer {
     public func begin() {
         armed = true
         if fused { for p in parameters { p.fusedRate = lr } }
+        if !velocity.isEmpty { for (k, p) in parameters.enumerated() { compressState(&velocity[k], for: p) } }
     }
 
     public func finish() {
         armed = false
         for p in parameters { p.fusedRate = nil }
+        if !velocity.isEmpty { for (k, p) in parameters.enumerated() { expandState(&velocity[k], for: p) } }
     }
 
     public func adopt(_ cfg: TrainConfig) -> Bool {
@@ -45,24 +47,18 @@ public final class SGD: Optimizer {
     public func step() {
         if fused { return }
         let lr = lr, mu = momentum, wd = weightDecay, nesterov = nesterov
-        for (k, p) in parameters.enumerated() {
-            guard let grad = p.grad else { continue }
+        for (k, p) in parameters.enumerated() where p.trainable {
             // One pass per tensor: v ← μv + m⊙g + λw; w ← (w − ηv) ⊙ m (no mask: m = 1).
-            p.value.data.withUnsafeMutableBufferPointer { w in
-                grad.data.withUnsafeBufferPointer { g in
-                    withMaskPointer(p.mask) { m in
-                        let wp = w.baseAddress!, gp = g.baseAddress!
-                        if mu == 0 {
-                            splitRange(w.count) { Kernels.sgd(wp, gp, m, lr: lr, wd: wd, $0) }
+            p.withUpdateBuffers { wp, gp, m, count in
+                if mu == 0 {
+                    splitRange(count) { Kernels.sgd(wp, gp, m, lr: lr, wd: wd, $0) }
+                } else {
+                    velocity[k].withUnsafeMutableBufferPointer { v in
+                        let vp = v.baseAddress!
+                        if nesterov {
+                            splitRange(count) { Kernels.sgdNesterov(wp, vp, gp, m, lr: lr, mu: mu, wd: wd, $0) }
                         } else {
-                            velocity[k].withUnsafeMutableBufferPointer { v in
-                                let vp = v.baseAddress!
-                                if nesterov {
-                                    splitRange(w.count) { Kernels.sgdNesterov(wp, vp, gp, m, lr: lr, mu: mu, wd: wd, $0) }
-                                } else {
-                                    splitRange(w.count) { Kernels.sgdMomentum(wp, vp, gp, m, lr: lr, mu: mu, wd: wd, $0) }
-                                }
-                            }
+                            splitRange(count) { Kernels.sgdMomentum(wp, vp, gp, m, lr: lr, mu: mu, wd: wd, $0) }
                         }
                     }
                 }

@@ -14,46 +14,31 @@ public enum Pruning {
     /// stream i). Returns the new mask; the net is not changed.
     public static func magnitude(_ net: Network, rate: Double, scope: PruneScope = .layer,
                                  rates: [String: Double] = [:], tieSeed: UInt64? = nil) throws -> Mask {
-        try checkRates(rate: rate, rates: rates, net: net)
-        let current = Mask(of: net)
-        let out = current.tensors.map { $0.copy() }
-        var globalPool: [Candidate] = []
-        for (i, (name, weight)) in net.prunable.enumerated() {
-            let m = current.tensors[i].data, w = weight.value.data
-            var survivors: [Candidate] = []
-            survivors.reserveCapacity(m.count)
-            var ties = tieSeed.map { RNG(seed: $0, stream: Pruning.tieStreams + UInt64(i)) }
-            for j in 0..<m.count where m[j] != 0 {
-                survivors.append(Candidate(mag: abs(w[j]), tie: ties?.next() ?? 0, layer: i, index: j))
-            }
-            if scope == .global && rates[name] == nil {
-                globalPool += survivors
-            } else {
-                removeSmallest(survivors, fraction: rates[name] ?? rate, from: out)
-            }
-        }
-        removeSmallest(globalPool, fraction: rate, from: out)
-        return Mask(names: current.names, tensors: out, fileKeys: current.fileKeys).with(blueprint: net.blueprint)
+        try magnitude(net, amount: .rate(rate), options: PruneOptions(scope: scope, rates: rates, tieSeed: tieSeed))
     }
 
-    /// A surviving weight, ranked by magnitude, then a tie-break key (0 unless ties are
-    /// random), then layer, then position.
+    /// Magnitude pruning to any amount (a rate of the survivors, a density, per-layer
+    /// densities, or an N:M pattern alone), with the options every criterion takes.
+    public static func magnitude(_ net: Network, amount: PruneAmount, options: PruneOptions) throws -> Mask {
+        try keepHighest(magnitudeScores(net), net: net, current: Mask(of: net), amount: amount, options: options)
+    }
+
+    /// |w| of every prunable weight, layer by layer: magnitude pruning's scores.
+    public static func magnitudeScores(_ net: Network) -> [[Double]] {
+        net.prunable.map { $0.weight.value.data.map { Double(abs($0)) } }
+    }
+
+    /// A surviving weight, ranked by its key (its score, or anything ordered as it),
+    /// then a tie-break key (0 unless ties are random), then layer, then position.
     struct Candidate: Comparable {
-        var mag: Float, tie: UInt64, layer: Int, index: Int
+        var key: Double, tie: UInt64, layer: Int, index: Int
         static func < (a: Candidate, b: Candidate) -> Bool {
-            (a.mag, a.tie, a.layer, a.index) < (b.mag, b.tie, b.layer, b.index)
+            (a.key, a.tie, a.layer, a.index) < (b.key, b.tie, b.layer, b.index)
         }
     }
 
     /// The streams of random tie-breaks (apart from init, data-order and mask streams).
     static let tieStreams: UInt64 = 0x5449_4553_0000   // "TIES"
-
-    /// Zeroes round(fraction · n) of the candidates with the smallest magnitudes.
-    static func removeSmallest(_ candidates: [Candidate], fraction: Double, from masks: [Tensor]) {
-        let k = Int((fraction * Double(candidates.count)).rounded())
-        guard k > 0 else { return }
-        for c in candidates.sorted().prefix(k) { masks[c.layer].data[c.index] = 0 }
-    }
 
     /// The checks `magnitude` makes before it prunes: every rate in [0, 1), every layer
     /// named in `rates` one the net has.

@@ -17,3 +17,18 @@ extension Pruning {
         return Mask(names: net.prunableNames, tensors: tensors, fileKeys: Mask(of: net).fileKeys).with(blueprint: net.blueprint)
     }
 }
+
+extension Pruning {
+    /// The streams of random scores (apart from `random`'s permutations).
+    static let randomScoreStreams: UInt64 = 0x5241_4E44_0000   // "RAND"
+
+    /// A uniform random score for every weight (layer i from stream i of `seed`): the
+    /// random criterion, ranked like any other, so it takes rates, densities, global
+    /// scope and N:M patterns (Tanaka et al.'s "Rand" pruner scores the same way).
+    public static func randomScores(_ net: Network, seed: UInt64) -> [[Double]] {
+        net.prunable.enumerated().map { i, entry in
+            var rng = RNG(seed: seed, stream: randomScoreStreams + UInt64(i))
+            return (0..<entry.weight.count).map { _ in rng.uniform() }
+        }
+    }
+}

@@ -28,28 +28,35 @@ extension Trainer {
     public enum SplitName: String, CaseIterable, Sendable { case test, train, validation }
 
     /// The net on a split of the data set, in evaluation mode.
-    public static func evaluate(_ net: Network, on data: Dataset, split: SplitName = .test) throws -> Evaluation {
+    /// Stops with an error when `shouldStop` turns true between chunks (Ctrl-C).
+    public static func evaluate(_ net: Network, on data: Dataset, split: SplitName = .test,
+                                shouldStop: () -> Bool = { false }) throws -> Evaluation {
         try net.check(sampleShape: data.sampleShape, classes: data.classes)
+        let s: Split
         switch split {
-        case .test: return evaluate(net, data.test)
-        case .train: return evaluate(net, data.train)
+        case .test: s = data.test
+        case .train: s = data.train
         case .validation:
             guard let v = data.validation else {
                 throw EngineError("the data set has no validation split; make one with dataset(..., validation=5000)")
             }
-            return evaluate(net, v)
+            s = v
         }
+        var stopped = false
+        let e = evaluate(net, s, shouldStop: { stopped = stopped || shouldStop(); return stopped })
+        if stopped { throw EngineError("interrupted; the net is unchanged") }
+        return e
     }
 
     /// The same on one split (whose samples the caller checked fit the net).
-    static func evaluate(_ net: Network, _ split: Split) -> Evaluation {
+    static func evaluate(_ net: Network, _ split: Split, shouldStop: () -> Bool = { false }) -> Evaluation {
         let n = split.count, chunk = net.evaluationBatch, classes = net.outputSize
         var tally = EvaluationTally(classes: classes)
         guard n > 0 else { return tally.result }
         net.setTraining(false)
         let x = Buffer(min(chunk, n) * split.sampleSize)
         split.labels.withUnsafeBufferPointer { ys in
-            for lo in stride(from: 0, to: n, by: chunk) {
+            for lo in stride(from: 0, to: n, by: chunk) where !shouldStop() {
                 let b = min(chunk, n - lo)
                 split.copy(lo..<(lo + b), into: x.ptr)
                 tally.add(logits: net.forward(x.ptr, batch: b), labels: ys.baseAddress! + lo, batch: b)

@@ -29,6 +29,8 @@ public struct TrainConfig: Sendable {
     public var snapshotAt: [Int] = []
     /// Start a new optimizer even if the net holds one that could go on.
     public var freshOptimizer = false
+    /// Which masked weights train in compressed form (only their kept values).
+    public var sparse: SparsePolicy = .auto
     /// Augmentation of each training batch (random crop and flip for images).
     public var augment: Augmentation = .none
     public init() {}

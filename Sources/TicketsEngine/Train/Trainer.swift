@@ -40,6 +40,10 @@ public enum Trainer {
         var result = TrainResult()
         setBLASThreads(1)
 
+        // A sparse ticket trains on its kept weights only; the dense values are brought
+        // up to date when the run ends, however it ends.
+        try net.compress(cfg.sparse)
+        defer { net.decompress() }
         let optimizer: Optimizer
         if !cfg.freshOptimizer, let o = net.optimizer, o.adopt(cfg) { optimizer = o } else {
             optimizer = cfg.makeOptimizer(net.trainableParameters)
@@ -66,7 +70,7 @@ public enum Trainer {
         }
 
         for t in start..<end {
-            if cfg.snapshotAt.contains(t) { result.snapshots.append(Snapshot(of: net)) }
+            if cfg.snapshotAt.contains(t) { net.syncCompressed(); result.snapshots.append(Snapshot(of: net)) }
             if let every = cfg.evalEvery, t % every == 0 { evaluatePoint(t) }
             let e = t / stepsPerEpoch, s = t % stepsPerEpoch
             if e != orderEpoch {
@@ -118,7 +122,7 @@ public enum Trainer {
                                         loss: rec.loss, seconds: rec.seconds, done: true))
             }
         }
-        if cfg.snapshotAt.contains(end) { result.snapshots.append(Snapshot(of: net)) }
+        if cfg.snapshotAt.contains(end) { net.syncCompressed(); result.snapshots.append(Snapshot(of: net)) }
         if cfg.evalEvery != nil, result.evaluations.last?.iteration != end { evaluatePoint(end) }
         return result
     }

@@ -64,6 +64,8 @@ public protocol BuiltinContext: AnyObject {
     var settings: ScriptSettings { get }
     /// The names help() lists, by group, in order.
     var helpGroups: [(title: String, names: [String])] { get }
+    /// Where values are shown: the terminal's size for plots, braille or ASCII.
+    var display: Display { get }
 }
 
 /// The arguments of one builtin call, matched to the declared parameters and checked

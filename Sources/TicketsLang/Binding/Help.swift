@@ -30,15 +30,19 @@ func helpText(_ a: Args) throws -> String {
         for (title, names) in a.ctx.helpGroups { out.append("  \(title): " + names.joined(separator: ", ")) }
         out += ["", "Language: x = 1; if/elif/else, for x in list, while, fn f(a, b=2) ... end; blocks close with end.",
                 "\"{expr}\" in strings interpolates; lists [1, 2], records {a: 1}, ranges 1..10 (both ends included).",
-                "At the prompt: :help, :quit, :time <code>, :tokens <code>, :ast <code>. See docs/language.md."]
+                "At the prompt: Tab completes, ?name is help(name), :vars, :load, :save session.md, :reset, :quit; :help lists them.",
+                "Topics: help(\"" + helpTopicNames(a.ctx).joined(separator: "\"), help(\"") + "\"). See docs/language.md."]
         return out.joined(separator: "\n")
     }
     var v = try a.value("x")
     if case .string(let name) = v {
-        guard let found = a.ctx.lookup(name) else { throw a.fail("x", "names nothing known: \(quoteString(name))") }
+        if let topic = helpTopic(name, a.ctx) { return topic }
+        guard let found = a.ctx.lookup(name) else {
+            throw a.fail("x", "names nothing known: \(quoteString(name)); topics are \(helpTopicNames(a.ctx).joined(separator: ", "))")
+        }
         v = found
     }
-    guard let text = helpEntry(v) else {
+    guard let text = helpEntry(v) ?? valueHelp(v) else {
         throw a.fail("x", "must be a function or a function's name, got \(describeBrief(v))")
     }
     return text

@@ -8,6 +8,8 @@ enum DatasetName: String, CaseIterable {
     case idx, mnist, kmnist, emnist
     /// The CIFAR binary formats (`Data/CIFAR.swift`), from a folder the user gives.
     case cifar10, cifar100
+    /// Modular arithmetic, generated (`Data/Modular.swift`): the grokking task.
+    case modular
 
     var isCIFAR: Bool { self == .cifar10 || self == .cifar100 }
 }
@@ -20,7 +22,10 @@ func dataBuiltins() -> [BuiltinGroup] {
             .optionalInt("train", min: 1, "keep only the first N training examples"),
             .optionalInt("test", min: 1, "keep only the first N test examples"),
             .optionalInt("validation", min: 1, "hold out N training examples as a validation split"),
-            .seed("seed", "seeds which examples are held out"),
+            .seed("seed", "seeds which examples are held out (modular: and the train/test split)"),
+            .int("p", 67, min: 2, max: Dataset.maxModulus, "modular: the modulus (the pairs a, b run over 0..p−1)"),
+            .choice("op", ModularOperation.self, .add, "modular: the operation; / needs a prime p"),
+            .number("train_fraction", 0.4, Bounds(lower: 0, lowerOpen: true, upper: 1, upperOpen: true), "modular: the fraction of the pairs to train on"),
             Param("normalize", .bool, default: .null, "standardise each channel with the training split's mean and std (default: true for CIFAR, false otherwise)"),
             .preset,
         ], doc: """
@@ -33,6 +38,11 @@ func dataBuiltins() -> [BuiltinGroup] {
           dataset("cifar10", path)          CIFAR-10's binary version: the folder cifar-10-batches-bin
                                             (data_batch_1.bin ... data_batch_5.bin, test_batch.bin) or its parent
           dataset("cifar100", path)         CIFAR-100's: cifar-100-binary (train.bin, test.bin), fine labels
+          dataset("modular", p=67, op="+", train_fraction=0.4, seed=0)
+                                            every pair (a, b) of 0..p−1 labelled (a op b) mod p, as 2p one-hot
+                                            features (a's, then b's), p classes; the pairs shuffled with seed,
+                                            the first ⌊fraction·p²⌋ to train (the grokking task: Power et al. 2022;
+                                            Minegishi et al., "Grokking Tickets", 2023, with p = 67 and 40%)
         CIFAR is not on the machine: download cifar-10-binary.tar.gz (or cifar-100-binary.tar.gz)
         from https://www.cs.toronto.edu/~kriz/cifar.html, unpack it anywhere and give that folder.
         Images keep their shape (1×28×28, 3×32×32); MLPs read them flat. With normalize
@@ -43,6 +53,15 @@ func dataBuiltins() -> [BuiltinGroup] {
         Members: name, train, test, validation, features, shape, classes, source, mean, std.
         """) { a in
             let name = try a.choice("name", DatasetName.self)
+            if name == .modular {
+                guard !a.has("path") else { throw a.fail("path", "is not used: the modular data set is generated") }
+                var data = try Dataset.modular(p: try a.int("p"), op: try a.choice("op", ModularOperation.self),
+                                               trainFraction: try a.number("train_fraction"), seed: try a.seed())
+                if let v = try a.optionalInt("validation") { data = try data.holdingOut(validation: v, seed: try a.seed()) }
+                let obj = DatasetObject(data)
+                a.ctx.announce(obj.describe())
+                return .object(obj)
+            }
             let path: String
             if name == .fashionMNIST {
                 path = try a.optionalString("path") ?? Dataset.fashionMNISTPath

@@ -3,7 +3,7 @@ import TicketsEngine
 
 /// The file formats `save` writes and `load` reads, by extension.
 enum FileFormat: String {
-    case csv, json, safetensors, npz, npy
+    case csv, json, safetensors, npz, npy, svg
 
     init?(path: String) {
         self.init(rawValue: (path as NSString).pathExtension.lowercased())
@@ -13,7 +13,7 @@ enum FileFormat: String {
 func fileBuiltins() -> [BuiltinGroup] {
     [BuiltinGroup("Files", [
         Builtin("save", [
-            .any("value", what: "table, net, mask, snapshot or tensor", "what to write"),
+            .any("value", what: "table, net, mask, snapshot, tensor or plot", "what to write"),
             .string("path", "the file; its extension says the format"),
         ], doc: """
         Writes a value to a file, atomically (a temporary file, then a rename: a failed
@@ -27,19 +27,21 @@ func fileBuiltins() -> [BuiltinGroup] {
                              prune.custom_from_mask
           snapshot           .safetensors or .npz, like a net
           tensor             .npy (or .safetensors, .npz)
+          plot               .svg: a standalone figure
         safetensors files also carry the layer names, the net's description and its
         iteration count as metadata (.npz has no room for them). examples/interchange.md
         shows the PyTorch side.
         """) { a in
             let v = try a.value("value"), path = try a.string("path")
             guard let format = FileFormat(path: path) else {
-                throw a.fail("path", "must end in a known extension (.csv, .json, .safetensors, .npz, .npy), got \(quoteString(path))")
+                throw a.fail("path", "must end in a known extension (.csv, .json, .safetensors, .npz, .npy, .svg), got \(quoteString(path))")
             }
             try checkFolder(path, a)
             guard case .object(let o) = v else {
-                throw a.fail("value", "cannot be saved: save writes tables, nets, masks, snapshots and tensors; got \(describeBrief(v))")
+                throw a.fail("value", "cannot be saved: save writes tables, nets, masks, snapshots, tensors and plots; got \(describeBrief(v))")
             }
             switch (o, format) {
+            case (let p as PlotObject, .svg): try savePlot(p, to: path, a)
             case (let t as Table, .csv): try write(Array(t.csv().utf8), to: path)
             case (let t as Table, .json): try write(Array(t.json().utf8), to: path)
             case (let n as NetObject, .safetensors), (let n as NetObject, .npz):
@@ -59,7 +61,8 @@ func fileBuiltins() -> [BuiltinGroup] {
                 case is Table: formats = ".csv or .json"
                 case is NetObject, is MaskObject, is SnapshotObject: formats = ".safetensors or .npz"
                 case is TensorObject: formats = ".npy, .safetensors or .npz"
-                default: throw a.fail("value", "cannot be saved: save writes tables, nets, masks, snapshots and tensors; got \(describeBrief(v))")
+                case is PlotObject: formats = ".svg"
+                default: throw a.fail("value", "cannot be saved: save writes tables, nets, masks, snapshots, tensors and plots; got \(describeBrief(v))")
                 }
                 throw a.fail("path", "must end in \(formats) for \(describeBrief(v)), got \(quoteString(path))")
             }
@@ -88,7 +91,7 @@ func fileBuiltins() -> [BuiltinGroup] {
             if lower.hasSuffix(".pt") || lower.hasSuffix(".pth") || lower.hasSuffix(".bin") {
                 throw a.fail("path", "is a pickled PyTorch file, which Tickets does not read (unpickling can run code); convert it: from safetensors.torch import save_file; save_file(torch.load(\(quoteString(path))), \"x.safetensors\")")
             }
-            guard let format = FileFormat(path: path) else {
+            guard let format = FileFormat(path: path), format != .svg else {
                 throw a.fail("path", "must end in .csv, .json, .safetensors, .npz or .npy, got \(quoteString(path))")
             }
             let like = a.has("like") ? try a.net("like") : nil
@@ -98,6 +101,8 @@ func fileBuiltins() -> [BuiltinGroup] {
                 return .object(try Table.fromCSV(String(decoding: bytes, as: UTF8.self), name: path))
             case .json:
                 return .object(try Table.fromJSON(try readFileBytes(path), name: path))
+            case .svg:
+                throw a.fail("path", "is a figure; load reads data files (.csv, .json, .safetensors, .npz, .npy)")
             case .npy:
                 let (t, _) = try NPY.read(path: path)
                 return .object(TensorObject((path as NSString).lastPathComponent, t))

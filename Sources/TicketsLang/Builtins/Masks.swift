@@ -4,23 +4,56 @@ func maskBuiltins() -> [BuiltinGroup] {
     [BuiltinGroup("Masks and pruning", [
         Builtin("prune", [
             .net("net", "the net whose weights are ranked"),
-            .number("rate", 0.2, .unitOpen, "the fraction of the remaining weights to remove"),
-            .choice("scope", PruneScope.self, .layer, "layer: rank within each layer; global: all layers together"),
+            Param("rate", .number(.unitOpen), default: .null, "the fraction of the remaining weights to remove (0.2 when neither density nor pattern is given)"),
+            .any("density", what: "number, record, mask or net", default: .null,
+                 "the fraction of all weights to keep, in (0, 1]: per layer, or over the net with scope=\"global\"; or per-layer densities as a record, a mask or a net"),
+            .choice("by", PruneCriterion.self, .magnitude, "the criterion: magnitude, random, snip, grasp, synflow, neuron, filter"),
+            Param("scope", .choice(PruneScope.allCases.map(\.rawValue)), default: .null,
+                  "layer: rank within each layer; global: all layers together (default: global for snip, grasp and synflow, as their papers rank; layer otherwise)"),
             .record("rates", what: "a record like {fc3: 0.1}", "a layer's own rate, e.g. {fc3: 0.1}"),
+            .optionalString("pattern", "N:M, e.g. \"2:4\": at most N of every M consecutive weights along a row's inputs are kept"),
+            .object("data", "dataset", what: "a data set (from dataset)", optional: true, "snip, grasp: the training examples the scores are computed on"),
+            .optionalInt("batch", min: 1, max: 1 << 20, "snip: examples drawn (default 100); grasp: batch / classes of every class (default 10 of each)"),
+            .optionalInt("rounds", min: 1, max: 10_000, "rounds of rescoring, each pruning part of the way (default: 100 for synflow, 1 otherwise)"),
+            .choice("norm", UnitNorm.self, .l1, "neuron, filter: the norm whole units are ranked by"),
+            .number("temperature", 200, .positive, "grasp: the logits are divided by it before the loss (its code's T)"),
             .bool("apply", true, "apply the new mask to the net (false: only return it)"),
-            Param("seed", .int(min: 0, max: nil), default: .null, "break ties between equal magnitudes at random with this seed (default: by position)"),
+            Param("seed", .int(min: 0, max: nil), default: .null, "magnitude: break ties at random with this seed (default: by position); random: seeds the scores; snip, grasp: seeds the examples drawn (default 0)"),
         ], doc: """
-        Magnitude pruning (Han et al. 2015; IMP's step in Frankle & Carbin 2019, §2):
-        removes the fraction `rate` of the *remaining* weights with the smallest |w| and
-        applies the new mask. scope="global" ranks all layers together (layers named in
-        rates are still pruned within themselves). Biases are never pruned. Ties are
-        broken by position. Returns the mask.
+        Prunes the net's weights by a criterion and applies the new mask. Returns the mask.
+        How much: rate= removes that fraction of the *remaining* weights (IMP's step);
+        density= keeps that fraction of all weights, as pruning at initialisation does
+        (density=m copies a mask's per-layer densities); pattern="N:M" alone keeps exactly
+        the best N of every M consecutive weights of each row (of a linear layer's inputs;
+        of a filter's flattened in·kh·kw), and with rate or density caps every group at N.
+        Weights already pruned stay pruned; biases are never pruned.
+          magnitude  smallest |w| go (Han et al. 2015; IMP's step, Frankle & Carbin 2019, §2);
+                     ties by position unless seed is given
+          random     uniform random scores (the random-pruning control)
+          snip       |g ⊙ w|, g the loss gradient on batch examples (Lee et al., ICLR 2019;
+                     namhoonlee/snip-public: one batch of 100, evaluation mode; it also
+                     prunes biases, which are kept here)
+          grasp      −w ⊙ Hg with the logits / temperature, on batch/classes examples of each
+                     class split in two halves; the *highest* go (Wang et al., ICLR 2020;
+                     alecwangcq/GraSP). Hg = (∇L(w + εg) − ∇L(w − εg)) / 2ε, a central finite
+                     difference of hand-written gradients with ε·‖g‖ = 10⁻³·‖w‖ (Float32; about
+                     four digits of Hg). The reference's Xavier re-draw of linear layers is left out
+          synflow    (∂R/∂w) ⊙ w, R = 1ᵀ(∏|W|)1 of the linearised net on an all-ones input,
+                     biases out, rounds=100 to density d^(j/100) at round j (Tanaka et al.,
+                     NeurIPS 2020; ganguli-lab/Synaptic-Flow, which also takes |bias|).
+                     Data-free; rescaled per layer, so deep nets do not overflow
+          neuron     whole rows of hidden linear layers by norm, and the next layer's
+                     matching inputs; rate/density count units
+          filter     whole filters of convolutions by norm (Li et al., ICLR 2017), and the
+                     next layer's matching input channels
+        Equal scores go by position. With rounds > 1 any criterion rescores the net under
+        each round's mask (SynFlow's schedule).
         """, validate: { a in
-            try Pruning.checkRates(rate: a.number("rate"), rates: a.layerFractions("rates"), net: a.net())
+            _ = try a.pruneRequest()
         }) { a in
             let net = try a.net()
-            let m = try Pruning.magnitude(net, rate: try a.number("rate"), scope: try a.choice("scope", PruneScope.self),
-                                          rates: try a.layerFractions("rates"), tieSeed: try a.optionalInt("seed").map(UInt64.init))
+            let r = try a.pruneRequest()
+            let m = try Pruning.prune(net, by: r.criterion, amount: r.amount, options: r.options, settings: r.settings)
             if try a.bool("apply") { try m.apply(to: net) }
             a.ctx.announce(describeMask(m))
             return .object(MaskObject(m))
@@ -55,10 +88,83 @@ func maskBuiltins() -> [BuiltinGroup] {
                 doc: "The shuffled-mask control: each layer's kept positions permuted at random (same density per layer).") { a in
             .object(MaskObject(try a.mask("mask").shuffled(seed: try a.seed())))
         },
+        Builtin("regrow", [
+            .net("net", "the net (in place)"),
+            .dataset("data", "the loss gradient is taken on a batch of its training split"),
+            .number("rate", 0.5, .unit, "the fraction of each layer's surviving weights removed by magnitude and regrown by gradient"),
+            .int("batch", 60, min: 1, max: 1 << 20, "training examples the gradient is taken on"),
+            .seed("seed", "seeds the batch drawn"),
+            .optionalString("pattern", "N:M, e.g. \"2:4\": regrow only into groups that keep fewer than N"),
+            .bool("apply", true, "apply the new mask (new connections start at zero); false: only return it"),
+        ], doc: """
+        Zero-cost neuroregeneration (Liu et al., "Sparse Training via Boosting Pruning
+        Plasticity with Neuroregeneration", NeurIPS 2021, GraNet): in every layer removes
+        ⌈rate·n⌉ of its n surviving weights by magnitude and regrows as many where the
+        dense net's gradient is largest (on one training batch, training mode), so every
+        layer keeps its density while the mask moves. New connections start at zero; a
+        weight removed and regrown at once keeps its value, as in GraNet's code (so a
+        dense layer is left as it is). Returns the mask. gmp(..., regrow=true) calls it
+        after every pruning step.
+        """) { a in
+            let net = try a.net()
+            var pattern: NMPattern? = nil
+            if let p = try a.optionalString("pattern") {
+                do { pattern = try NMPattern(parsing: p) } catch let e as EngineError { throw a.fail("pattern", String(e.message.dropFirst("pattern ".count))) }
+            }
+            let g = try Pruning.regenerate(net, data: try a.dataset(), rate: try a.number("rate"), batch: try a.int("batch"),
+                                           seed: try a.seed(), pattern: pattern, apply: try a.bool("apply"))
+            a.ctx.announce(describeMask(g.mask) + "  (\(g.regrown.reduce(0, +)) new connections)")
+            return .object(MaskObject(g.mask))
+        },
     ])]
 }
 
+/// What a prune call asks for, read from its arguments.
+struct PruneRequest {
+    var criterion: PruneCriterion
+    var amount: PruneAmount
+    var options: PruneOptions
+    var settings: CriterionSettings
+}
+
 extension Args {
+    /// The engine's request for a prune call, every argument checked (also by
+    /// check_args, which imp calls before it trains).
+    func pruneRequest() throws -> PruneRequest {
+        let net = try net()
+        let criterion = try choice("by", PruneCriterion.self)
+        guard !(has("rate") && has("density")) else { throw fail("give rate or density, not both") }
+        var options = PruneOptions()
+        options.scope = has("scope") ? try choice("scope", PruneScope.self) : criterion.paperScope
+        options.rates = try layerFractions("rates")
+        if let p = try optionalString("pattern") {
+            do { options.pattern = try NMPattern(parsing: p) } catch let e as EngineError { throw fail("pattern", String(e.message.dropFirst("pattern ".count))) }
+        }
+        if criterion == .magnitude { options.tieSeed = try optionalInt("seed").map(UInt64.init) }
+        let amount: PruneAmount
+        if has("density") {
+            if case .number(let d) = try value("density") {
+                guard d > 0, d <= 1 else { throw fail("density", "must be in (0, 1], got \(formatNumber(d))") }
+                amount = .density(d)
+            } else {
+                amount = .densities(try layerDensities("density", net: net))
+            }
+        } else if has("rate") {
+            amount = .rate(try number("rate"))
+        } else {
+            amount = options.pattern == nil ? .rate(0.2) : .patternOnly
+        }
+        var settings = CriterionSettings()
+        settings.data = has("data") ? try dataset("data") : nil
+        settings.batch = try optionalInt("batch")
+        settings.rounds = try optionalInt("rounds")
+        settings.norm = try choice("norm", UnitNorm.self)
+        settings.temperature = try number("temperature")
+        settings.seed = UInt64(try optionalInt("seed") ?? 0)
+        try Pruning.check(criterion, amount: amount, options: options, settings: settings, net: net)
+        return PruneRequest(criterion: criterion, amount: amount, options: options, settings: settings)
+    }
+
     /// A record of numbers by layer name, `{fc3: 0.1}`, as a dictionary (empty when the
     /// argument was left out). `ignoring` names fields that are not layers (`total`).
     func layerFractions(_ name: String, ignoring: Set<String> = []) throws -> [String: Double] {

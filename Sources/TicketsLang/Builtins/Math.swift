@@ -31,6 +31,7 @@ func mathBuiltins() -> [BuiltinGroup] {
             unary("sqrt", "The square root (nan for negative numbers).", { $0.squareRoot() }),
             unary("exp", "e (2.71828...) to the power x: exp(0) is 1.", { Foundation.exp($0) }),
             unary("log", "The natural logarithm (-inf at 0, nan below).", { Foundation.log($0) }),
+            unary("cos", "The cosine of x in radians: cos(0) is 1 (a cosine schedule, as gmp's regrowth rate).", { Foundation.cos($0) }),
             unary("floor", "The largest whole number ≤ x.", { $0.rounded(.down) }),
             unary("ceil", "The smallest whole number ≥ x.", { $0.rounded(.up) }),
             Builtin("round", [.number("x", "the number"), .int("digits", 0, min: 0, max: 15, "decimal digits to keep")],

@@ -30,6 +30,7 @@ func trainingBuiltins() -> [BuiltinGroup] {
             .optionalInt("eval_every", min: 1, "evaluate validation (if any) and test every N iterations: one row each"),
             .any("snapshot_at", what: "list of whole numbers", default: .list([]), "iterations at which to take snapshots (late rewinding)"),
             .bool("fresh_optimizer", d.freshOptimizer, "start a new optimizer instead of continuing the net's"),
+            .choice("sparse", SparsePolicy.self, d.sparse, "train masked linear weights on their kept values only: auto (below 40% kept), always, never"),
             .choice("augment", Augmentation.self, d.augment, "\"crop+flip\": each training image is cut at a random offset from its 4-pixel zero-padded copy and mirrored with probability ½ (CIFAR's standard augmentation)"),
             .bool("quiet", false, "no progress line"),
             .preset,
@@ -70,7 +71,9 @@ func trainingBuiltins() -> [BuiltinGroup] {
         et al. 2017, as in "Reprogramming under constraints" for tickets); per_class
         is each class's recall (nan for a class with no examples).
         """) { a in
-            let e = try Trainer.evaluate(try a.net(), on: try a.dataset(), split: try a.choice("split", Trainer.SplitName.self))
+            let ctx = a.ctx
+            let e = try Trainer.evaluate(try a.net(), on: try a.dataset(), split: try a.choice("split", Trainer.SplitName.self),
+                                         shouldStop: { ctx.interrupted })
             var fields: [(String, Value)] = [("acc", .number(e.acc)), ("loss", .number(e.loss)), ("ece", .number(e.ece)),
                                               ("per_class", .list(e.perClass.map { .number($0) }))]
             if try a.bool("confusion") { fields.append(("confusion", .object(confusionTable(e)))) }
@@ -129,6 +132,7 @@ extension Args {
         cfg.evalEvery = try optionalInt("eval_every")
         cfg.snapshotAt = try wholeNumberList("snapshot_at")
         cfg.freshOptimizer = try bool("fresh_optimizer")
+        cfg.sparse = try choice("sparse", SparsePolicy.self)
         cfg.augment = try choice("augment", Augmentation.self)
         switch try choice("schedule", ScheduleName.self) {
         case .constant: cfg.schedule = .constant

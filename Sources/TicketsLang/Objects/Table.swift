@@ -98,17 +98,29 @@ public final class Table: DeclaredMembers {
         }
     }
 
-    /// Aligned columns, right-justified, two spaces apart.
-    public func describe() -> String {
+    /// Tables longer than this print their first and last `edgeRows` rows (as pandas).
+    static let summaryRows = 60
+    static let edgeRows = 10
+
+    /// Aligned columns, right-justified, two spaces apart; a long table in summary.
+    public func describe() -> String { describe(full: false) }
+
+    /// Aligned columns; more than `summaryRows` rows show as the first and last
+    /// `edgeRows` with a row of "..." between, unless `full`.
+    public func describe(full: Bool) -> String {
         if columns.isEmpty { return "(a table with no columns and \(rows.count) row\(rows.count == 1 ? "" : "s"))" }
         let state = ReprState()
         _ = state.enter(self)
-        let body = rows.map { r in zip(columns, r).map { cell($1, column: $0, state) } }
+        let summary = !full && rows.count > Table.summaryRows
+        let shown = summary ? Array(rows.prefix(Table.edgeRows)) + Array(rows.suffix(Table.edgeRows)) : rows
+        var body = shown.map { r in zip(columns, r).map { cell($1, column: $0, state) } }
+        if summary { body.insert(columns.map { _ in "..." }, at: Table.edgeRows) }
         let widths = columns.indices.map { c in ([columns[c]] + body.map { $0[c] }).map(\.count).max() ?? 0 }
         func line(_ cells: [String]) -> String {
             zip(cells, widths).map { String(repeating: " ", count: $1 - $0.count) + $0 }.joined(separator: "  ")
         }
-        return ([line(columns)] + body.map(line)).joined(separator: "\n")
+        let text = ([line(columns)] + body.map(line)).joined(separator: "\n")
+        return summary ? text + "\n(\(rows.count) rows; show(x, all=true) prints every row)" : text
     }
 
     /// CSV with a header row; numbers at full precision, text quoted when it must be.

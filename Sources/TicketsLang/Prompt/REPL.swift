@@ -3,12 +3,17 @@ import TicketsEngine
 
 /// The read-eval-print loop. Every entry goes through one catch-and-report point, so
 /// no error ends the session; a block is read over several lines until it is complete.
+/// Each entry and what it showed is kept in `notebook`, which `:save` writes as a
+/// handout. A pasted block (the reader returns it as one text with newlines) runs
+/// line by line as if typed; a transcript's `tks>` and `...>` prompts are dropped.
 public final class REPL {
     let interp: Interpreter
     let reader: LineReader
     let out: (String) -> Void
     let err: (String) -> Void
     let color: Bool
+    /// The session so far: each entry with what it printed, plots as figures.
+    public internal(set) var notebook = Notebook(title: "A Tickets session")
 
     public init(interp: Interpreter, reader: LineReader, color: Bool,
          out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
@@ -21,66 +26,90 @@ public final class REPL {
         out(REPL.banner)
         var buffer = ""
         while true {
-            guard let line = reader.readLine(prompt: buffer.isEmpty ? "tks> " : "...> ") else {
+            guard let text = reader.readLine(prompt: buffer.isEmpty ? "tks> " : "...> ") else {
                 if !buffer.isEmpty { evaluate(buffer) }   // input ended inside a block: say so
                 return
             }
-            if line == LineInterrupted.marker { buffer = ""; continue }
+            if text == LineInterrupted.marker { buffer = ""; continue }
             Interrupt.clear()   // a Ctrl-C while typing must not stop the entry
-            if buffer.isEmpty, line.trimmingCharacters(in: .whitespaces).hasPrefix(":") {
-                reader.addHistory(line)
-                if !command(line.trimmingCharacters(in: .whitespaces)) { return }
-                continue
+            for line in REPL.inputLines(text) {
+                guard enter(line, &buffer) else { return }
             }
-            buffer += buffer.isEmpty ? line : "\n" + line
-            if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { buffer = ""; continue }
-            if Interpreter.isIncomplete(buffer) { continue }
-            reader.addHistory(buffer)
-            evaluate(buffer)
-            buffer = ""
         }
     }
 
-    func evaluate(_ source: String) {
-        do {
-            if let v = try interp.evalEntry(source, file: "<repl>") { out(v.repr) }
-        } catch let e as TicketsError {
-            interp.endProgressLine()
-            err(e.render(color: color))
-        } catch {
-            interp.endProgressLine()
-            err(TicketsError(wrapping: error).render(color: color))
+    /// One line of input, added to the entry being read (or a meta-command, or `?name`).
+    /// Returns false to leave.
+    func enter(_ line: String, _ buffer: inout String) -> Bool {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if buffer.isEmpty, trimmed.hasPrefix(":") {
+            reader.addHistory(line)
+            return command(trimmed)
         }
-    }
-
-    /// A `:command`. Returns false to leave.
-    func command(_ line: String) -> Bool {
-        let (name, rest) = line.firstIndex(of: " ").map { (String(line[..<$0]), String(line[$0...]).trimmingCharacters(in: .whitespaces)) } ?? (line, "")
-        switch name {
-        case ":quit", ":q", ":exit":
-            return false
-        case ":help", ":h":
-            out("""
-            :help            this list            :quit (or Ctrl-D)   leave
-            :time <code>     run and time code    :tokens <code>      show the tokens
-            :ast <code>      show the syntax tree help()               the builtins
-            Blocks (if/for/while/fn) continue on the next lines until their `end`.
-            """)
-        case ":time":
-            let t = DispatchTime.now().uptimeNanoseconds
-            evaluate(rest)
-            out(String(format: "%.3f s", Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9))
-        case ":tokens", ":ast":
-            do {
-                out(name == ":ast" ? try Parser.parse(rest, file: "<repl>").map(\.dump).joined(separator: "\n")
-                                   : try Lexer.tokenize(rest, file: "<repl>").map(\.description).joined(separator: "  "))
-            } catch var e as TicketsError {
-                e.sourceLine = e.loc.map { rest.components(separatedBy: "\n")[max(0, min($0.line - 1, rest.components(separatedBy: "\n").count - 1))] }
-                err(e.render(color: color))
-            } catch {}
-        default:
-            err("unknown command \(name); :help lists them")
+        if buffer.isEmpty, trimmed.hasPrefix("?"), trimmed.count > 1 {
+            reader.addHistory(line)
+            help(String(trimmed.dropFirst()).trimmingCharacters(in: .whitespaces), entry: trimmed)
+            return true
         }
+        buffer += buffer.isEmpty ? line : "\n" + line
+        if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { buffer = ""; return true }
+        if Interpreter.isIncomplete(buffer) { return true }
+        reader.addHistory(buffer)
+        evaluate(buffer)
+        buffer = ""
         return true
+    }
+
+    /// The lines of what the reader returned: one typed line, or the lines of a paste.
+    /// A line copied from a transcript or a handout runs without its `tks>` or `...>`
+    /// prompt; in a pasted transcript the lines without a prompt are output, not input.
+    public static func inputLines(_ text: String) -> [String] {
+        let lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
+        guard lines.count > 1 else { return [withoutPrompt(lines[0]) ?? lines[0]] }
+        if lines.contains(where: { withoutPrompt($0) != nil }) { return lines.compactMap(withoutPrompt) }
+        return lines
+    }
+
+    /// The line after a leading `tks>` or `...>` prompt; nil when it has none.
+    static func withoutPrompt(_ line: String) -> String? {
+        let start = line.drop(while: { $0 == " " })
+        for prompt in ["tks>", "...>"] where start.hasPrefix(prompt) {
+            let rest = start.dropFirst(prompt.count)
+            if rest.isEmpty { return "" }
+            if rest.first == " " { return String(rest.dropFirst()) }
+        }
+        return nil
+    }
+
+    /// Runs one entry, shows its value or its error, and keeps both in the notebook.
+    func evaluate(_ source: String, cell: String? = nil) {
+        let recorder = CellRecorder(interp.display)
+        do {
+            if let v = try interp.evalEntry(source, file: "<repl>") { show(v.repr, recorder) }
+        } catch {
+            report(error, recorder)
+        }
+        notebook.cells.append(.code(source: cell ?? source, outputs: recorder.finish()))
+    }
+
+    /// Shows a text and records it in the current cell.
+    func show(_ text: String, _ recorder: CellRecorder?) {
+        recorder?.add(text)
+        out(text)
+    }
+
+    /// Reports an error (in colour on a terminal) and records it (without).
+    func report(_ error: Error, _ recorder: CellRecorder?) {
+        interp.endProgressLine()
+        let e = TicketsError(wrapping: error)
+        recorder?.addError(e.render(color: false))
+        err(e.render(color: color))
+    }
+
+    /// `?name`: help for a name, a topic (`?plots`), or an expression (`?t.add`).
+    func help(_ what: String, entry: String) {
+        let isName = what.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+        let call = isName && interp.lookup(what) == nil ? "help(\(quoteString(what)))" : "help(\(what))"
+        evaluate(call, cell: entry)
     }
 }

@@ -66,10 +66,12 @@ public final class Interpreter: BuiltinContext {
 
     /// The builtins by domain, in the order help() lists their groups.
     public let builtinGroups: [BuiltinGroup] = dataBuiltins() + netBuiltins() + trainingBuiltins() + maskBuiltins()
-        + statisticsBuiltins() + tableBuiltins() + fileBuiltins() + settingBuiltins()
-        + languageBuiltins() + collectionBuiltins() + mathBuiltins() + checkBuiltins() + sweepBuiltins()
+        + statisticsBuiltins() + maskStudyBuiltins() + plotBuiltins() + tableBuiltins() + fileBuiltins() + settingBuiltins()
+        + showBuiltins() + languageBuiltins() + collectionBuiltins() + mathBuiltins() + checkBuiltins() + sweepBuiltins()
     /// The `name=value` settings of this run (`tks lesson.tks levels=2`).
     public let settings: ScriptSettings
+    /// Where values are shown (plots sized to the terminal), and the notebook's tap.
+    public let display = Display()
     /// Each stdlib file's help group: the title on its first line (`# Experiments: ...`).
     var stdlibTitles: [String: String] = [:]
 
@@ -148,6 +150,8 @@ public final class Interpreter: BuiltinContext {
                 }
             }
         }
+        // `ans` holds the value of the entry's last expression (as in Julia and MATLAB).
+        if let last, !last.isNull { globals.vars["ans"] = last }
         if announced { return nil }
         if case .null? = last { return nil }
         return last
@@ -213,10 +217,12 @@ public final class Interpreter: BuiltinContext {
     public func write(_ text: String) {
         endProgressLine()
         output(text)
+        display.tap?(text)
     }
 
     public func progress(_ text: String, redraw: Bool, done: Bool) {
         if isTerminal && redraw {
+            if !done && !display.mayRedraw() { return }
             progressOutput("\r\u{1B}[2K" + text + (done ? "\n" : ""))
             progressOpen = !done
         } else if done || !redraw {

@@ -74,6 +74,12 @@ public enum Value {
         case .list(let l):
             guard state.enter(l) else { return "[...]" }
             defer { state.leave(l) }
+            let n = l.items.count, edge = ReprState.edgeItems
+            if !state.full && n > ReprState.summaryThreshold {
+                // NumPy's summary: the first and last few items.
+                let shown = l.items[..<edge].map { $0.repr(state) } + ["..."] + l.items[(n - edge)...].map { $0.repr(state) }
+                return "[" + shown.joined(separator: ", ") + "]"
+            }
             return "[" + l.items.map { $0.repr(state) }.joined(separator: ", ") + "]"
         case .record(let r):
             guard state.enter(r) else { return "{...}" }
@@ -89,7 +95,7 @@ public enum Value {
             if state.depth > 0 { return "<\(o.typeName)>" }
             guard state.enter(o) else { return "<\(o.typeName)>" }
             defer { state.leave(o) }
-            return o.describe()
+            return o.describe(full: state.full)
         }
     }
 }
@@ -99,6 +105,11 @@ public enum Value {
 public final class ReprState {
     var path: Set<ObjectIdentifier> = []
     var budget = 100_000
+    /// Every item of a long list (`show(x, all=true)`); otherwise a summary.
+    var full = false
+    /// Lists longer than this print as their first and last `edgeItems` (NumPy's rule).
+    static let summaryThreshold = 1000
+    static let edgeItems = 3
     var depth: Int { path.count }
     func enter(_ o: AnyObject) -> Bool { path.insert(ObjectIdentifier(o)).inserted }
     func leave(_ o: AnyObject) { path.remove(ObjectIdentifier(o)) }
@@ -209,9 +220,13 @@ public protocol TicketsObject: AnyObject {
     func index(_ i: Value) throws -> Value?
     /// `len(x)`, when it has a length.
     var length: Int? { get }
+    /// What the REPL prints: a summary of a large object unless `full`
+    /// (`show(t, all=true)`); most objects are small and print the same either way.
+    func describe(full: Bool) -> String
 }
 
 extension TicketsObject {
+    public func describe(full: Bool) -> String { describe() }
     public func index(_ i: Value) throws -> Value? { nil }
     public var length: Int? { nil }
 }

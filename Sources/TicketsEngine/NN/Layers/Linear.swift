@@ -10,8 +10,11 @@ public final class Linear: Layer {
     public let bias: Parameter
     public var training = true
 
-    private let out = Buffer(), dx = Buffer()
-    private var input: UnsafePointer<Float>?
+    let out = Buffer(), dx = Buffer()
+    var input: UnsafePointer<Float>?
+    /// Feature-major scratch for the compressed path: xT (in, B), yT (out, B),
+    /// dyT (out, B), dxT (in, B).
+    let xT = Buffer(), yT = Buffer(), dyT = Buffer(), dxT = Buffer()
 
     public init(name: String, inFeatures: Int, outFeatures: Int) {
         self.name = name; self.inFeatures = inFeatures; self.outFeatures = outFeatures
@@ -41,6 +44,7 @@ public final class Linear: Layer {
     // x (B, in) -> y (B, out)
     public func forward(_ x: UnsafePointer<Float>, batch: Int) -> UnsafePointer<Float> {
         input = x
+        if let c = weight.compressed { return compressedForward(c, x, batch: batch) }
         let y = out.ensure(batch * outFeatures)
         let n = outFeatures, k = inFeatures
         bias.value.data.withUnsafeBufferPointer { b in
@@ -63,6 +67,7 @@ public final class Linear: Layer {
     // (see `Parameter.fusedRate`) gets W −= rate·dyᵀ·x instead.
     public func backward(_ dy: UnsafePointer<Float>, batch: Int, needInputGrad: Bool) -> UnsafePointer<Float>? {
         guard let x = input else { return nil }
+        if let c = weight.compressed { return compressedBackward(c, dy, batch: batch, needInputGrad: needInputGrad) }
         let n = outFeatures, k = inFeatures
         var dxOut: UnsafePointer<Float>? = nil
         if needInputGrad {   // before any fused update: dx needs the old W

@@ -1,0 +1,199 @@
+"""Tickets' pruning criteria against PyTorch, on the same weights.
+
+Magnitude: Tickets' masks must equal torch.nn.utils.prune.l1_unstructured (layer by
+layer, amount = the rate) and prune.global_unstructured (L1, all layers together, by
+rate and by a density turned into a count). Both remove round(amount * n) weights (the
+counts here have no halves, where Python's round and Swift's differ). Ties: Tickets
+removes equal magnitudes by position, torch.topk in no stated order; a differing entry
+is accepted only when its magnitude equals the cut's (a tie straddling it), and the
+number of such entries is printed.
+
+SynFlow: Tickets' masks must match the paper's algorithm (Tanaka et al. 2020,
+Algorithm 1) written here in PyTorch in float64: |W| ⊙ mask, biases zero, an all-ones
+input, R = sum of the outputs, scores (dR/dW) ⊙ W by autograd, 100 rounds keeping the
+round(d^(j/100) · N) highest scores over all layers. Tickets computes in float32 with
+per-layer rescaling; scores within float32's precision of the cut may order either way,
+so a few differing entries are allowed (at most 0.1% of the kept weights), and printed.
+
+SNIP: |g ⊙ W| with g the float32 gradient of the mean cross-entropy over the same 100
+training images (the whole training split Tickets was given, so its random draw takes
+them all), the highest 10% over all layers; near-ties as for SynFlow.
+
+Usage: python check_criteria.py TKS_BINARY   (exit 0 when every check passes)
+"""
+import gzip, os, subprocess, sys, tempfile
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.nn.utils.prune as prune
+from safetensors.torch import load_file
+
+ROOT = "/usr/share/datasets/fashion-mnist"
+HERE = os.path.dirname(os.path.abspath(__file__))
+failures = []
+
+
+def check(ok, what):
+    print(("ok    " if ok else "FAIL  ") + what)
+    if not ok:
+        failures.append(what)
+
+
+def idx(path):
+    with gzip.open(path, "rb") as f:
+        data = f.read()
+    rank = data[3]
+    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(rank)]
+    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+
+
+def lenet():
+    return nn.Sequential(nn.Linear(784, 300), nn.ReLU(), nn.Linear(300, 100), nn.ReLU(), nn.Linear(100, 10))
+
+
+def conv2():
+    """The LTH paper's Conv-2 for 1×28×28 images, as Tickets' conv(2, data) builds it."""
+    return nn.Sequential(nn.Conv2d(1, 64, 3, padding=1), nn.ReLU(), nn.Conv2d(64, 64, 3, padding=1), nn.ReLU(),
+                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64 * 14 * 14, 256), nn.ReLU(),
+                         nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+def prunable(model):
+    return [i for i, m in enumerate(model) if isinstance(m, (nn.Linear, nn.Conv2d))]
+
+
+def tickets_mask(path, model):
+    m = load_file(path)
+    return {i: m[f"{i}.weight_mask"].bool() for i in prunable(model)}
+
+
+def compare(name, ours, theirs, magnitudes=None, cut=None, allowed=0):
+    """Counts the entries where two masks differ; with magnitudes and the cut, those
+    that are ties at the cut are set apart."""
+    differ, ties, kept = 0, 0, 0
+    for i in ours:
+        d = ours[i] != theirs[i]
+        kept += int(theirs[i].sum())
+        if magnitudes is not None:
+            at_cut = magnitudes[i] == cut[i] if isinstance(cut, dict) else magnitudes[i] == cut
+            ties += int((d & at_cut).sum())
+            differ += int((d & ~at_cut).sum())
+        else:
+            differ += int(d.sum())
+    check(differ <= allowed, f"{name}: {differ} entries differ (allowed {allowed}), {ties} ties at the cut, {kept} kept")
+
+
+def synflow_reference(model, shape, density, rounds=100):
+    """The paper's SynFlow in float64; masks by layer index."""
+    idxs = prunable(model)
+    weights = {i: model[i].weight.detach().double().abs() for i in idxs}
+    masks = {i: torch.ones_like(weights[i], dtype=torch.bool) for i in idxs}
+    total = sum(w.numel() for w in weights.values())
+    for j in range(1, rounds + 1):
+        lin = [m for m in model]
+        params = {}
+        for i in idxs:
+            params[i] = (weights[i] * masks[i]).requires_grad_(True)
+        x = torch.ones([1] + shape, dtype=torch.float64)
+        for k, layer in enumerate(lin):
+            if k in params:
+                if isinstance(layer, nn.Linear):
+                    x = F.linear(x, params[k])
+                else:
+                    x = F.conv2d(x, params[k], stride=layer.stride, padding=layer.padding)
+            else:
+                x = layer(x)
+        x.sum().backward()
+        scores = torch.cat([(params[i].grad * params[i]).detach().abs().flatten() for i in idxs])
+        alive = torch.cat([masks[i].flatten() for i in idxs])
+        keep = int(np.floor(density ** (j / rounds) * total + 0.5))
+        keep = min(keep, int(alive.sum()))
+        scores[~alive] = -1
+        order = torch.argsort(scores, descending=True, stable=True)
+        flat = torch.zeros(total, dtype=torch.bool)
+        flat[order[:keep]] = True
+        start = 0
+        for i in idxs:
+            n = weights[i].numel()
+            masks[i] = flat[start:start + n].reshape(weights[i].shape)
+            start += n
+    return masks
+
+
+def main():
+    binary = sys.argv[1]
+    torch.set_num_threads(1)
+    with tempfile.TemporaryDirectory() as folder:
+        out = subprocess.run([binary, os.path.join(HERE, "criteria.tks"), f"folder={folder}"], capture_output=True, text=True)
+        if out.returncode != 0:
+            sys.exit(f"tks failed:\n{out.stdout}\n{out.stderr}")
+        state = load_file(f"{folder}/lenet.safetensors")
+
+        def fresh():
+            model = lenet()
+            model.load_state_dict(state)
+            return model
+
+        # --- magnitude, layer by layer: l1_unstructured --------------------------------
+        model = fresh()
+        mags = {i: model[i].weight.detach().abs() for i in prunable(model)}
+        cuts = {}
+        for i in prunable(model):
+            prune.l1_unstructured(model[i], "weight", amount=0.3)
+            pruned = mags[i][model[i].weight_mask == 0]
+            cuts[i] = pruned.max()
+        theirs = {i: model[i].weight_mask.bool() for i in prunable(model)}
+        compare("magnitude rate=0.3 vs l1_unstructured(amount=0.3)", tickets_mask(f"{folder}/magnitude_layer.safetensors", model),
+                theirs, mags, cuts)
+
+        # --- magnitude, all layers together: global_unstructured -----------------------
+        for path, amount, what in [("magnitude_global.safetensors", 0.6, "rate=0.6"),
+                                   ("magnitude_global_density.safetensors", 266200 - int(np.floor(0.05 * 266200 + 0.5)), "density=0.05")]:
+            model = fresh()
+            params = [(model[i], "weight") for i in prunable(model)]
+            prune.global_unstructured(params, pruning_method=prune.L1Unstructured, amount=amount)
+            theirs = {i: model[i].weight_mask.bool() for i in prunable(model)}
+            cut = max(float(mags[i][theirs[i] == 0].max()) for i in prunable(model))
+            compare(f"magnitude scope=global {what} vs global_unstructured(amount={amount})",
+                    tickets_mask(f"{folder}/{path}", model), theirs, mags, torch.tensor(cut))
+
+        # --- SynFlow: the paper's algorithm in float64 --------------------------------
+        model = fresh()
+        ref = synflow_reference(model, [784], 0.02)
+        ours = tickets_mask(f"{folder}/synflow_lenet.safetensors", model)
+        kept = sum(int(m.sum()) for m in ref.values())
+        compare("synflow LeNet density=0.02 vs the paper's algorithm (float64)", ours, ref, allowed=kept // 1000)
+        c = conv2()
+        c.load_state_dict(load_file(f"{folder}/conv2.safetensors"))
+        ref = synflow_reference(c, [1, 28, 28], 0.05)
+        ours = tickets_mask(f"{folder}/synflow_conv2.safetensors", c)
+        kept = sum(int(m.sum()) for m in ref.values())
+        compare("synflow Conv-2 density=0.05 vs the paper's algorithm (float64)", ours, ref, allowed=kept // 1000)
+
+        # --- SNIP: |g ⊙ w| on the same 100 images -------------------------------------
+        model = fresh()
+        x = torch.from_numpy(idx(f"{ROOT}/train-images-idx3-ubyte.gz")[:100].reshape(100, 784).astype(np.float32) * np.float32(1 / 255))
+        y = torch.from_numpy(idx(f"{ROOT}/train-labels-idx1-ubyte.gz")[:100].astype(np.int64))
+        F.cross_entropy(model(x), y).backward()
+        idxs = prunable(model)
+        scores = torch.cat([(model[i].weight.grad * model[i].weight).detach().abs().flatten() for i in idxs])
+        keep = int(np.floor(0.1 * scores.numel() + 0.5))
+        order = torch.argsort(scores, descending=True, stable=True)
+        flat = torch.zeros(scores.numel(), dtype=torch.bool)
+        flat[order[:keep]] = True
+        theirs, start = {}, 0
+        for i in idxs:
+            n = model[i].weight.numel()
+            theirs[i] = flat[start:start + n].reshape(model[i].weight.shape)
+            start += n
+        compare("snip density=0.1 vs |g * w| by autograd on the same 100 images", tickets_mask(f"{folder}/snip_lenet.safetensors", model),
+                theirs, allowed=keep // 1000)
+    if failures:
+        sys.exit(f"{len(failures)} criteria check(s) failed")
+    print("criteria: all checks passed")
+
+
+if __name__ == "__main__":
+    main()
