@@ -18,6 +18,8 @@ usage: tks                      the REPL (or run standard input as a script when
                                 run a script as a notebook and write it as a handout
        tks --reference          print the builtin reference (docs/builtins.md)
        tks --floor [batch]      time an epoch's matrix products alone for LeNet-300-100 (a benchmark aid)
+       tks sweep FILE.tks ...   run a script's sweeps with options (--slurm, --workers N, ...)
+       tks collect FOLDER       print a sweep's merged table (-o OUT.csv to save it)
        tks --help | --version
 """
 
@@ -152,6 +154,12 @@ case "--notebook":
     guard args.count >= 3 else { fail("tks: --notebook takes a script and the handout to write (.md or .html)\n" + usage, code: 64) }
     readSettings(args[3...])
     runNotebook(args[1], to: args[2])
+case "--sweep-worker":
+    runSweepWorker(args)
+case "sweep" where args.count >= 2 && !FileManager.default.fileExists(atPath: "sweep"):
+    runSweepCommand(args)
+case "collect" where !FileManager.default.fileExists(atPath: "collect"):
+    runCollectCommand(args)
 case "-e":
     guard args.count == 2 else { fail("tks: -e takes one argument, the code to run\n" + usage, code: 64) }
     runScript(args[1], file: "<-e>")

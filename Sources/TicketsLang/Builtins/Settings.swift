@@ -5,6 +5,8 @@ public final class ScriptSettings {
     public var values: [String: String]
     /// The names `setting` was asked for (tks warns about the others).
     public private(set) var read: Set<String> = []
+    /// How this process takes part in sweeps (`tks --sweep-worker`, `tks sweep`).
+    public var sweepRole: SweepRole = .normal
     public init(_ values: [String: String] = [:]) { self.values = values }
 
     func lookup(_ name: String) -> String? {
