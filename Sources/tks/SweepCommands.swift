@@ -46,7 +46,7 @@ func runSweepWorker(_ args: [String]) -> Never {
         if let m = stop.message { print(m) }
         exit(stop.status)
     } catch let e as TicketsError {
-        fflush(stdout)
+        flushStandardOutput()
         interp.endProgressLine()
         // A run stopped by Ctrl-C (or its sweep's parent) is unfinished, not failed.
         if !Interrupt.requested { SweepWorker.fail(run: runPath, (e.loc.map { "\($0): " } ?? "") + e.message) }
@@ -117,7 +117,7 @@ func runSweepCommand(_ args: [String]) -> Never {
         warnUnusedSettings()
         exit(stop.status)
     } catch let e as TicketsError {
-        fflush(stdout)
+        flushStandardOutput()
         interp.endProgressLine()
         fail(e.render(color: color), code: e.exitCode)
     } catch {

@@ -13,3 +13,8 @@ func terminalSize() -> (columns: Int, rows: Int)? {
     guard let columns, columns > 0 else { return nil }
     return (columns, rows ?? 24)
 }
+
+/// Writes out what `print` has buffered, before standard error speaks or the process
+/// ends. (fflush(NULL) flushes every output stream, standard output among them, without
+/// naming the C global that Swift 6 counts as shared mutable state.)
+func flushStandardOutput() { fflush(nil) }

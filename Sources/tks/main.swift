@@ -45,7 +45,7 @@ let color = stderrIsTTY && ProcessInfo.processInfo.environment["NO_COLOR"] == ni
 /// Plots in plain characters instead of braille (for terminals and fonts without it).
 let asciiPlots = ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["TKS_ASCII"]?.lowercased() ?? "")
 
-func makeInterpreter(output: @escaping (String) -> Void = { print($0); fflush(stdout) }) -> Interpreter {
+func makeInterpreter(output: @escaping (String) -> Void = { print($0); flushStandardOutput() }) -> Interpreter {
     do {
         let interp = try Interpreter(output: output, isTerminal: stderrIsTTY, settings: settings)
         interp.display.terminalSize = terminalSize
@@ -116,7 +116,7 @@ func runScript(_ source: String, file: String) -> Never {
         warnUnusedSettings()
         exit(0)
     } catch let e as TicketsError {
-        fflush(stdout)
+        flushStandardOutput()
         interp.endProgressLine()
         warnUnusedSettings()
         fail(e.render(color: color), code: e.exitCode)
@@ -173,8 +173,8 @@ case nil:
             ? EditLineReader(complete: { line, cursor in Completion.complete(line, cursor: cursor, in: interp) })
             : PlainLineReader()
         REPL(interp: interp, reader: reader, color: color,
-             out: { print($0); fflush(stdout) },
-             err: { fflush(stdout); FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }).run()
+             out: { print($0); flushStandardOutput() },
+             err: { flushStandardOutput(); FileHandle.standardError.write(($0 + "\n").data(using: .utf8)!) }).run()
     } else {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         runScript(String(decoding: data, as: UTF8.self), file: "<stdin>")

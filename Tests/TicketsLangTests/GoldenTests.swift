@@ -73,6 +73,9 @@ struct GoldenTests {
 
     @Test func goldenScripts() throws {
         _ = FileManager.default.changeCurrentDirectoryPath(Self.root.path)
+        // engine/sweep.tks shows the error for a folder holding another sweep in a folder
+        // of a fixed name; a run from another checkout must not have left one there.
+        try? FileManager.default.removeItem(atPath: "/tmp/tickets-golden-sweep/fixed")
         #expect(Self.files.count > 10)
         var failures: [String] = []
         for f in Self.files {
