@@ -27,6 +27,7 @@ final class NetObject: DeclaredMembers {
     }
 
     static let members: [Member<NetObject>] = [
+        Member("architecture", "what it is, as its first line prints it (\"mlp 784-300-100-10\", \"conv2 ...\")") { .string($0.net.architecture) },
         Member("layers", "the names of the prunable layers, in order") { .list($0.net.prunableNames.map { .string($0) }) },
         Member("sizes", "the input size, then each prunable layer's output size") { o in
             .list(([o.net.inputSize] + o.net.prunable.map { $0.weight.shape[0] }).map { .int($0) })
@@ -36,6 +37,9 @@ final class NetObject: DeclaredMembers {
         Member("step", "training steps taken so far") { .int($0.net.step) },
         Member("init", "the initializer's name") { .string($0.net.initializer.rawValue) },
         Member("seed", "the seed of the initial weights") { .int(Int($0.net.seed)) },
+        Member("fingerprint", "16 hex digits naming its exact state (weights, masks, step): equal nets, equal fingerprints") {
+            .string(Fingerprint.of($0.net))
+        },
         Member("mask", "the mask the net computes with now") { .object(MaskObject(Mask(of: $0.net))) },
         Member("conv_layers", "the names of the prunable convolution layers, in order") {
             .list($0.net.convolutionNames.map { .string($0) })
