@@ -29,7 +29,7 @@ struct IDXTests {
     static func writeFolder(_ dir: String, n: Int = 6, m: Int = 3, gz: Bool = true) {
         func put(_ name: String, _ bytes: [UInt8]) {
             let data = gz ? gzip(bytes) : bytes
-            FileManager.default.createFile(atPath: dir + "/" + name + (gz ? ".gz" : ""), contents: Data(data))
+            _ = FileManager.default.createFile(atPath: dir + "/" + name + (gz ? ".gz" : ""), contents: Data(data))
         }
         put("train-images-idx3-ubyte", IDX.encodeUInt8(shape: [n, 2, 2], values: (0..<(n * 4)).map { UInt8($0 * 10 % 256) }))
         put("train-labels-idx1-ubyte", IDX.encodeUInt8(shape: [n], values: (0..<n).map { UInt8($0 % 3) }))
@@ -88,7 +88,7 @@ struct IDXTests {
         }
         // Label count that does not match the images.
         Self.writeFolder(dir, gz: false)
-        FileManager.default.createFile(atPath: dir + "/train-labels-idx1-ubyte", contents: Data(IDX.encodeUInt8(shape: [2], values: [0, 1])))
+        _ = FileManager.default.createFile(atPath: dir + "/train-labels-idx1-ubyte", contents: Data(IDX.encodeUInt8(shape: [2], values: [0, 1])))
         do { _ = try Dataset.loadIDX(folder: dir, name: "x"); Issue.record("no error") } catch let e as EngineError {
             #expect(e.message.contains("2 labels for 6 images"))
         }

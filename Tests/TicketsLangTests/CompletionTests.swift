@@ -84,8 +84,8 @@ struct CompletionTests {
     @Test func pathsInsideStrings() throws {
         let dir = NSTemporaryDirectory() + "tickets-completion-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir + "/runs", withIntermediateDirectories: true)
-        for f in ["lesson.tks", "levels.csv", ".hidden"] { FileManager.default.createFile(atPath: dir + "/" + f, contents: Data()) }
-        FileManager.default.createFile(atPath: dir + "/runs/a.csv", contents: Data())
+        for f in ["lesson.tks", "levels.csv", ".hidden"] { _ = FileManager.default.createFile(atPath: dir + "/" + f, contents: Data()) }
+        _ = FileManager.default.createFile(atPath: dir + "/runs/a.csv", contents: Data())
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let interp = try Self.session()
         let c = complete("save(t, \"le", interp, directory: dir)

@@ -113,7 +113,7 @@ struct TerminalSessionTests {
         let listed = try t.waitFor { $0.contains("acc  abc") }
         #expect(listed.contains("acc  abc"))
         try t.press("C-u")
-        FileManager.default.createFile(atPath: t.folder + "/lesson.tks", contents: Data("print(\"from the lesson\")\n".utf8))
+        _ = FileManager.default.createFile(atPath: t.folder + "/lesson.tks", contents: Data("print(\"from the lesson\")\n".utf8))
         try t.type("x = \"less")
         try t.press("Tab")
         #expect(t.promptLine(try t.waitFor { $0.contains("lesson.tks") }) == "tks> x = \"lesson.tks")
