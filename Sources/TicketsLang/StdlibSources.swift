@@ -264,9 +264,16 @@ end
 #   quiet       no progress line per level.
 #   preset      a record such as preset("lth-lenet"): the arguments left out take its
 #               values (explicit arguments win).
+#   run         true, or a folder's path: keep every finished level in a run folder
+#               (run_folder: named by the hash of the net's fingerprint, the data and
+#               every argument; true puts it under runs/). Called again with the same
+#               net and arguments, imp resumes after the last finished level (after
+#               Ctrl-C, a crash or a killed process) and gives the table an
+#               uninterrupted run gives; a finished run returns its table at once and
+#               leaves the net as its last level did. See docs/experiments.md.
 # Returns a table: level, kept, acc (test accuracy at the end), [stop_iter, stop_acc],
 # each layer's density, then each control's columns.
-fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", pattern=nil, per_class=false, quiet=false, preset=nil)
+fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", pattern=nil, per_class=false, quiet=false, preset=nil, run=nil)
   # A preset fills the arguments the caller left out.
   if preset != nil
     if type(preset) != "record"
@@ -333,6 +340,16 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       end
     end
   end
+  if run != nil and run != true and type(run) != "string"
+    error("imp: run must be true (a run folder under runs/) or a folder's path, got {type(run)} {run}")
+  end
+  rewind_setting = "the net as imp starts"
+  if type(rewind) == "snapshot"
+    rewind_setting = "snapshot {rewind.fingerprint}"
+  end
+  if rewind == "reinit"
+    rewind_setting = "reinit"
+  end
   if rewind == nil
     rewind = snapshot(net)
   end
@@ -385,7 +402,30 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
   end
   t = table(columns + net.layers, formats=formats)
 
-  for level in 0..levels
+  # A run folder: its finished levels come back into t and the net, and the loop goes
+  # on after the last of them.
+  folder = nil
+  first = 0
+  if run != nil
+    settings = {call: "imp", net: net.architecture, net_fingerprint: net.fingerprint, data: {name: data.name, source: data.source, train: data.train, validation: data.validation, test: data.test}, levels: levels, rate: rate, output_rate: output_rate, conv_rate: conv_rate, rates: rates, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, rewind: rewind_setting, rewind_at: rewind_at, controls: controls, eval_every: eval_every, scope: scope, seed: seed, augment: augment, pattern: pattern, per_class: per_class}
+    if run == true
+      folder = run_folder(settings, name="imp", total=levels + 1)
+    else
+      folder = run_folder(settings, name="imp", path=run, total=levels + 1)
+    end
+    first = _imp_resume(folder, net, t)
+    if first > 0 and rewind_at > 0
+      rewind = load(folder.file("rewind.safetensors"))
+    end
+    if first > levels and not quiet
+      progress("imp: all {levels} levels finished before, in {folder.path}", done=true)
+    end
+    if first > 0 and first <= levels and not quiet
+      progress("level {first - 1}/{levels} finished before: resuming from {folder.path}", done=true)
+    end
+  end
+
+  for level in first..levels
     if level > 0
       prune(net, rate=rate, scope=scope, rates=all_rates, pattern=pattern)
       if reinit_mode
@@ -448,6 +488,15 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       end
     end
     t.add(row)
+    if folder != nil
+      # The level's net (weights, mask, step), then its log record: a level is
+      # finished when its record is there.
+      save(net, folder.file("level-{level}.safetensors"))
+      if level == 0 and rewind_at > 0
+        save(rewind, folder.file("rewind.safetensors"))
+      end
+      folder.log({call: "imp", level: level, seeds: {net: net.seed, data: seed}, row: row})
+    end
     note = ""
     for c in controls
       if level > 0
@@ -458,7 +507,36 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       progress("level {level}/{levels}  {pct(d.total)} kept  acc {fmt(r.acc)}{note}", done=level == levels)
     end
   end
+  if folder != nil and not folder.done
+    folder.finish(t)
+  end
   return t
+end
+
+# The levels a run folder holds (imp's run=): their rows go into t, the last one's net
+# (weights, mask and step) into net. Returns the first level still to run.
+fn _imp_resume(folder, net, t)
+  last = -1
+  for rec in folder.records()
+    if rec.call == "imp"
+      if rec.level != last + 1
+        error("imp: {folder.path} logs level {rec.level} after level {last}; the folder is damaged, remove it to start over")
+      end
+      if not folder.has("level-{rec.level}.safetensors")
+        error("imp: {folder.path} logs level {rec.level} but has no level-{rec.level}.safetensors; remove the folder to start over")
+      end
+      t.add(rec.row)
+      last = rec.level
+    end
+  end
+  if last >= 0
+    saved = load(folder.file("level-{last}.safetensors"))
+    if last > 0
+      apply(net, saved)
+    end
+    _rewind_to(net, snapshot(saved))
+  end
+  return last + 1
 end
 """#),
     (name: "stdlib/prelude.tks", text: #"""
