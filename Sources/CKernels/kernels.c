@@ -41,3 +41,23 @@ void tickets_adamw(float *restrict w, float *restrict m1, float *restrict v, con
         }
     }
 }
+
+void tickets_bytes_to_floats(const unsigned char *bytes, float *out, size_t count, float scale) {
+    for (size_t i = 0; i < count; i++) out[i] = (float)bytes[i] * scale;
+}
+
+void tickets_gather_bytes(const unsigned char *bytes, const int *rows, size_t n, size_t d,
+                          float *out, float scale) {
+    const size_t ahead = 4;
+    for (size_t r = 0; r < n && r < ahead; r++)
+        for (size_t o = 0; o < d; o += 64) __builtin_prefetch(bytes + (size_t)rows[r] * d + o);
+    for (size_t r = 0; r < n; r++) {
+        if (r + ahead < n) {
+            const unsigned char *next = bytes + (size_t)rows[r + ahead] * d;
+            for (size_t o = 0; o < d; o += 64) __builtin_prefetch(next + o);
+        }
+        const unsigned char *src = bytes + (size_t)rows[r] * d;
+        float *dst = out + r * d;
+        for (size_t i = 0; i < d; i++) dst[i] = (float)src[i] * scale;
+    }
+}

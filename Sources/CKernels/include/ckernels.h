@@ -18,3 +18,12 @@ void tickets_adam(float *w, float *m1, float *v, const float *g, const float *ma
 void tickets_adamw(float *w, float *m1, float *v, const float *g, const float *mask,
                    float s1, float inv2, float b1, float b2, float eps, float decay,
                    size_t lo, size_t hi);
+
+// Pixels to Floats as a batch is gathered: out[i] = bytes[i] · scale. (Swift's loop
+// converts one byte at a time; clang widens 32 bytes per step with AVX2.)
+void tickets_bytes_to_floats(const unsigned char *bytes, float *out, size_t count, float scale);
+
+// A batch gathered from pixel bytes: out row r = bytes row rows[r] · scale, each row d
+// long. The rows are random, so the next ones are prefetched while one converts.
+void tickets_gather_bytes(const unsigned char *bytes, const int *rows, size_t n, size_t d,
+                          float *out, float scale);

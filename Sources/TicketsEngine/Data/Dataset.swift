@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// A classification data set held in memory: a training and a test split of samples
@@ -92,6 +93,19 @@ public final class Split {
 
     /// Writes the samples `rows` (indices into the split) as Floats into `out`,
     /// one sample after another: out (rows.count, sampleSize).
+    /// A training batch (rows of a shuffled order): pixel bytes are converted in C,
+    /// the next rows prefetched while one converts (they are random, so each row's
+    /// first touch would otherwise wait on memory).
+    public func gather(_ rows: ArraySlice<Int32>, into out: UnsafeMutablePointer<Float>) {
+        guard case .bytes(let b, let scale) = storage else { return gather(AnyCollection(rows), into: out) }
+        b.withUnsafeBufferPointer { src in
+            rows.withUnsafeBufferPointer { r in
+                tickets_gather_bytes(src.baseAddress!, r.baseAddress!, r.count, sampleSize, out, scale)
+            }
+        }
+        normalization?.apply(out, samples: rows.count, sampleSize: sampleSize)
+    }
+
     public func gather<C: Collection>(_ rows: C, into out: UnsafeMutablePointer<Float>) where C.Element == Int32 {
         let d = sampleSize
         switch storage {

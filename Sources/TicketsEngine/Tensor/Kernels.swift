@@ -13,7 +13,7 @@ enum Kernels {
     /// out[i] = Float(bytes[i]) · scale (pixels to Floats as a batch is gathered)
     @inline(never)
     static func bytesToFloats(_ bytes: UnsafePointer<UInt8>, _ out: UnsafeMutablePointer<Float>, count: Int, scale: Float) {
-        for i in 0..<count { out[i] = Float(bytes[i]) * scale }
+        tickets_bytes_to_floats(bytes, out, count, scale)
     }
 
     /// SGD without momentum: w ← (w − η(g⊙m + λw)) ⊙ m; m nil means all ones.
