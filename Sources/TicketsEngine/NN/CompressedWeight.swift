@@ -1,3 +1,4 @@
+import Foundation
 /// A sparse ticket's weight while it trains in compressed form: only its kept values
 /// (a `SparseMatrix`, CSR and CSC over the mask's pattern) and their gradient, so a
 /// layer at 10% density does about a tenth of the dense work. The dense `value` of
@@ -24,8 +25,16 @@ public enum SparsePolicy: String, CaseIterable, Sendable {
     /// None: the dense, masked computation.
     case never
 
-    /// The density below which `auto` compresses a weight.
-    public static let threshold = 0.4
+    /// The density below which `auto` compresses a weight: where a LeNet-300-100
+    /// ticket's epoch on the compressed kernels beats the dense masked one, measured on
+    /// this machine against each set of OpenBLAS kernels (docs/performance.md): about
+    /// 0.43 kept against the AVX2 (Haswell) kernels, 0.23 against the faster AVX-512
+    /// (SkylakeX) ones.
+    public static let threshold: Double = BLASCore.hasAVX512Kernels ? 0.23 : 0.4
+
+    /// TICKETS_SPARSE from the environment when it names a policy, else auto.
+    public static let environmentDefault: SparsePolicy =
+        ProcessInfo.processInfo.environment["TICKETS_SPARSE"].flatMap { SparsePolicy(rawValue: $0.lowercased()) } ?? .auto
 
     func compresses(_ p: Parameter) -> Bool {
         guard let m = p.mask, p.prunable, p.shape.count == 2 else { return false }

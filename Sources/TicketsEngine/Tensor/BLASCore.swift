@@ -24,6 +24,11 @@ public enum BLASCore {
     /// The kernels OpenBLAS runs on: "Haswell", "SkylakeX", "Zen", ...
     public static var name: String { String(cString: openblas_get_corename()) }
 
+    /// Whether the products run on AVX-512 kernels (SkylakeX and its successors).
+    public static var hasAVX512Kernels: Bool { avx512Cores.contains(name.lowercased()) }
+
+    static let avx512Cores: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
+
     /// OpenBLAS's AVX2 cores, which leave AVX-512 unused.
     static let avx2Cores: Set<String> = ["haswell", "zen"]
 

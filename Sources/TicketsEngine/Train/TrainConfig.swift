@@ -29,8 +29,10 @@ public struct TrainConfig: Sendable {
     public var snapshotAt: [Int] = []
     /// Start a new optimizer even if the net holds one that could go on.
     public var freshOptimizer = false
-    /// Which masked weights train in compressed form (only their kept values).
-    public var sparse: SparsePolicy = .auto
+    /// Which masked weights train in compressed form (only their kept values). The
+    /// default is auto, or TICKETS_SPARSE (auto, always, never) from the environment,
+    /// so whole lessons can be timed on either path.
+    public var sparse: SparsePolicy = .environmentDefault
     /// Augmentation of each training batch (random crop and flip for images).
     public var augment: Augmentation = .none
     public init() {}
