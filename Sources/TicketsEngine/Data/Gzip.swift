@@ -1,8 +1,10 @@
 @preconcurrency import CZlib
+import CDeflate
 
 /// Inflates gzip (or zlib) data with zlib. Foundation cannot gunzip on Linux.
 /// `name` is used in error messages.
 public func gunzip(_ input: [UInt8], name: String) throws -> [UInt8] {
+    if let whole = inflateWhole(input) { return whole }
     var stream = z_stream()
     // 15 + 32: maximum window, and detect a gzip or zlib header automatically.
     var status = inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size))
@@ -37,4 +39,27 @@ public func gunzip(_ input: [UInt8], name: String) throws -> [UInt8] {
         } while status != Z_STREAM_END
     }
     return output
+}
+
+/// A one-member gzip file inflated in one call by libdeflate, straight into an array of
+/// the size its trailer states. nil for anything else — several members, trailing
+/// bytes, a trailer that lies, corrupt data — which zlib's streaming path above then
+/// inflates or names. The stated size is believed only up to deflate's largest ratio
+/// (1,032 : 1), so a forged trailer cannot ask for gigabytes.
+func inflateWhole(_ input: [UInt8]) -> [UInt8]? {
+    guard input.count >= 18 else { return nil }
+    let n = input.count
+    let stated = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
+    guard stated <= 1032 * n, let d = libdeflate_alloc_decompressor() else { return nil }
+    defer { libdeflate_free_decompressor(d) }
+    var ok = false
+    let out = [UInt8](unsafeUninitializedCapacity: max(stated, 1)) { buf, count in
+        var consumed = 0, produced = 0
+        let r = input.withUnsafeBytes { inp in
+            libdeflate_gzip_decompress_ex(d, inp.baseAddress, n, buf.baseAddress, stated, &consumed, &produced)
+        }
+        ok = r == LIBDEFLATE_SUCCESS && consumed == n && produced == stated
+        count = ok ? produced : 0
+    }
+    return ok ? out : nil
 }
