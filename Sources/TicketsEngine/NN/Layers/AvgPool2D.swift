@@ -2,43 +2,31 @@
 /// no padding, floor mode): y[n, c] is the mean of each k×k window of x[n, c].
 /// Shapes: x (B, C, H, W) → y (B, C, OH, OW).
 public final class AvgPool2D: Layer {
-    public let name: String
-    public let kernelSize: Int
-    public let stride: Int
-    public let inputShape: [Int]
-    public let outputShape: [Int]
+    let window: PoolWindow
+    public var name: String { window.name }
+    public var kernelSize: Int { window.kernelSize }
+    public var stride: Int { window.stride }
+    public var inputShape: [Int] { window.inputShape }
+    public var outputShape: [Int] { window.outputShape }
     public var training = true
     private let out = Buffer(), dx = Buffer()
 
     public init(name: String, inputShape: [Int], kernelSize: Int, stride: Int? = nil) throws {
-        let one = try poolGeometry(name, "average pooling", inputShape, kernelSize, stride)
-        self.name = name; self.kernelSize = kernelSize; self.stride = stride ?? kernelSize
-        self.inputShape = inputShape
-        outputShape = [inputShape[0], one.outHeight, one.outWidth]
+        window = try PoolWindow(name: name, what: "average pooling", inputShape: inputShape, kernelSize: kernelSize, stride: stride)
     }
+    private init(window: PoolWindow) { self.window = window }
 
     public func copy() -> Layer {
-        let p = AvgPool2D(uncheckedName: name, inputShape: inputShape, outputShape: outputShape,
-                          kernelSize: kernelSize, stride: stride)
+        let p = AvgPool2D(window: window)
         p.training = training
         return p
-    }
-    private init(uncheckedName name: String, inputShape: [Int], outputShape: [Int], kernelSize: Int, stride: Int) {
-        self.name = name; self.inputShape = inputShape; self.outputShape = outputShape
-        self.kernelSize = kernelSize; self.stride = stride
     }
 
     public var kind: String { "avgpool" }
     public var parameters: [Parameter] { [] }
-    /// "pool1 avg pool 2×2"
-    public var summary: String { "\(name) avg pool \(kernelSize)×\(kernelSize)" + (stride != kernelSize ? " stride \(stride)" : "") }
+    public var summary: String { window.summary("avg") }
 
-    private func geometry(_ batch: Int) -> Pool2DShape {
-        checkedGeometry {
-            try Pool2DShape(batch: batch, channels: inputShape[0], inHeight: inputShape[1], inWidth: inputShape[2],
-                            kernelHeight: kernelSize, kernelWidth: kernelSize, stride: stride)
-        }
-    }
+    private func geometry(_ batch: Int) -> Pool2DShape { window.geometry(batch) }
 
     // x (B, C, H, W) -> y (B, C, OH, OW)
     public func forward(_ x: UnsafePointer<Float>, batch: Int) -> UnsafePointer<Float> {
