@@ -164,22 +164,7 @@ extension Pruning {
         return count
     }
 
-    /// The k-th smallest value (1-based) of `values`, by quickselect: O(n) on average,
-    /// where sorting a large layer at every step would dominate the search.
-    static func kthSmallest(_ values: [Float], _ k: Int) -> Float {
-        var a = values
-        var lo = 0, hi = a.count - 1
-        let target = k - 1
-        while lo < hi {
-            let pivot = a[(lo + hi) / 2]
-            var i = lo, j = hi
-            while i <= j {
-                while a[i] < pivot { i += 1 }
-                while a[j] > pivot { j -= 1 }
-                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
-            }
-            if target <= j { hi = j } else if target >= i { lo = i } else { return a[target] }
-        }
-        return a[target]
-    }
+    /// The k-th smallest value (1-based) of `values`: O(n) on average, where sorting a
+    /// large layer at every step would dominate the search.
+    static func kthSmallest(_ values: [Float], _ k: Int) -> Float { quickselect(values, k, <) }
 }

@@ -129,23 +129,8 @@ extension Pruning {
         return above
     }
 
-    /// The k-th largest of `values` (1-based), by quickselect.
-    static func kthLargest(_ values: [Double], _ k: Int) -> Double {
-        var a = values
-        var lo = 0, hi = a.count - 1
-        let target = k - 1
-        while lo < hi {
-            let pivot = a[(lo + hi) / 2]
-            var i = lo, j = hi
-            while i <= j {
-                while a[i] > pivot { i += 1 }
-                while a[j] < pivot { j -= 1 }
-                if i <= j { a.swapAt(i, j); i += 1; j -= 1 }
-            }
-            if target <= j { hi = j } else if target >= i { lo = i } else { return a[target] }
-        }
-        return a[target]
-    }
+    /// The k-th largest of `values` (1-based).
+    static func kthLargest(_ values: [Double], _ k: Int) -> Double { quickselect(values, k, >) }
 
     /// The checks of an amount and the options it goes with.
     public static func checkAmount(_ amount: PruneAmount, options: PruneOptions, net: Network) throws {
