@@ -8,6 +8,7 @@ import TicketsLang
 // OpenBLAS chooses its kernels before main; correct a choice that leaves AVX-512 unused
 // (BLASCore.swift) before anything else happens.
 if let core = BLASCore.relaunchCore() { BLASCore.relaunch(with: core) }
+BLASCore.restoreEnvironment()
 
 let usage = """
 usage: tks                      the REPL (or run standard input as a script when it is not a terminal)

@@ -19,4 +19,17 @@ struct BLASCoreTests {
         #expect(BLASCore.relaunchCore(environment: [:]) == (wide ? "SkylakeX" : nil))
         #expect(BLASCore.relaunchCore(environment: ["TICKETS_BLAS_CORE": "auto"]) == (wide ? "SkylakeX" : nil))
     }
+
+    /// After the relaunch the environment is put back as it was, so child processes
+    /// (sweep workers, Slurm tasks on other nodes) choose their own kernels.
+    @Test func theRelaunchedProcessPutsTheEnvironmentBack() {
+        func changes(_ env: [String: String]) -> [String] {
+            BLASCore.environmentToRestore(env).map { "\($0.0)=\($0.1 ?? "<unset>")" }
+        }
+        #expect(changes(["OPENBLAS_CORETYPE": "Haswell"]).isEmpty)   // not relaunched: nothing to do
+        #expect(changes(["TICKETS_BLAS_RELAUNCHED": "1", "OPENBLAS_CORETYPE": "SkylakeX", "TICKETS_BLAS_FORMER_CORETYPE": "Haswell"])
+                == ["TICKETS_BLAS_RELAUNCHED=<unset>", "OPENBLAS_CORETYPE=Haswell", "TICKETS_BLAS_FORMER_CORETYPE=<unset>"])
+        #expect(changes(["TICKETS_BLAS_RELAUNCHED": "1", "OPENBLAS_CORETYPE": "SkylakeX", "TICKETS_BLAS_FORMER_CORETYPE": ""])
+                == ["TICKETS_BLAS_RELAUNCHED=<unset>", "OPENBLAS_CORETYPE=<unset>", "TICKETS_BLAS_FORMER_CORETYPE=<unset>"])
+    }
 }

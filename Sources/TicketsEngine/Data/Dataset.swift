@@ -97,6 +97,7 @@ public final class Split {
     /// the next rows prefetched while one converts (they are random, so each row's
     /// first touch would otherwise wait on memory).
     public func gather(_ rows: ArraySlice<Int32>, into out: UnsafeMutablePointer<Float>) {
+        guard !rows.isEmpty else { return }
         guard case .bytes(let b, let scale) = storage else { return gather(AnyCollection(rows), into: out) }
         b.withUnsafeBufferPointer { src in
             rows.withUnsafeBufferPointer { r in

@@ -45,12 +45,12 @@ public func gunzip(_ input: [UInt8], name: String) throws -> [UInt8] {
 /// the size its trailer states. nil for anything else — several members, trailing
 /// bytes, a trailer that lies, corrupt data — which zlib's streaming path above then
 /// inflates or names. The stated size is believed only up to deflate's largest ratio
-/// (1,032 : 1), so a forged trailer cannot ask for gigabytes.
+/// (1,032 : 1) and the memory budget, so a forged trailer cannot ask for gigabytes.
 func inflateWhole(_ input: [UInt8]) -> [UInt8]? {
     guard input.count >= 18 else { return nil }
     let n = input.count
     let stated = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
-    guard stated <= 1032 * n, let d = libdeflate_alloc_decompressor() else { return nil }
+    guard stated <= 1032 * n, stated <= MemoryBudget.bytes, let d = libdeflate_alloc_decompressor() else { return nil }
     defer { libdeflate_free_decompressor(d) }
     var ok = false
     let out = [UInt8](unsafeUninitializedCapacity: max(stated, 1)) { buf, count in

@@ -50,8 +50,30 @@ public enum BLASCore {
     /// Executes this program again, with the same arguments, on `core`'s kernels.
     /// Returns only when that fails (the process then runs as it is).
     public static func relaunch(with core: String) {
+        // What the environment said before, for `restoreEnvironment` to put back.
+        setenv("TICKETS_BLAS_FORMER_CORETYPE", getenv("OPENBLAS_CORETYPE").map { String(cString: $0) } ?? "", 1)
         setenv("OPENBLAS_CORETYPE", core, 1)
         setenv("TICKETS_BLAS_RELAUNCHED", "1", 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
+    }
+
+    /// In the relaunched process, once OpenBLAS has loaded: the environment as it was
+    /// before the relaunch, so the programs this one starts (sweep workers, and through
+    /// sbatch's exported environment, Slurm tasks on other nodes, whose CPUs may lack
+    /// AVX-512) choose their kernels for themselves.
+    public static func restoreEnvironment() {
+        for (name, value) in environmentToRestore(ProcessInfo.processInfo.environment) {
+            if let value { setenv(name, value, 1) } else { unsetenv(name) }
+        }
+    }
+
+    /// The variables `restoreEnvironment` sets (a value) or removes (nil).
+    static func environmentToRestore(_ environment: [String: String]) -> [(String, String?)] {
+        guard environment["TICKETS_BLAS_RELAUNCHED"] != nil else { return [] }
+        var changes: [(String, String?)] = [("TICKETS_BLAS_RELAUNCHED", nil)]
+        if let former = environment["TICKETS_BLAS_FORMER_CORETYPE"] {
+            changes += [("OPENBLAS_CORETYPE", former.isEmpty ? nil : former), ("TICKETS_BLAS_FORMER_CORETYPE", nil)]
+        }
+        return changes
     }
 }
