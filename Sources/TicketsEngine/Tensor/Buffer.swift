@@ -1,7 +1,8 @@
-/// A growable scratch buffer of Floats owned by a layer (activations, gradients of
-/// inputs). Pointers into it stay valid until the next `ensure` that grows it.
-final class Buffer {
-    private(set) var ptr: UnsafeMutablePointer<Float>
+/// A growable scratch buffer owned by a layer: Floats (activations, gradients of
+/// inputs) or Int32 (max pooling's argmax). Pointers into it stay valid until the next
+/// `ensure` that grows it.
+final class ScratchBuffer<Element: Numeric> {
+    private(set) var ptr: UnsafeMutablePointer<Element>
     private(set) var capacity: Int
 
     init(_ capacity: Int = 0) {
@@ -13,7 +14,7 @@ final class Buffer {
 
     /// Makes room for n values (contents are not kept when it grows).
     @discardableResult
-    func ensure(_ n: Int) -> UnsafeMutablePointer<Float> {
+    func ensure(_ n: Int) -> UnsafeMutablePointer<Element> {
         if n > capacity {
             ptr.deallocate()
             capacity = n
@@ -23,3 +24,6 @@ final class Buffer {
         return ptr
     }
 }
+
+typealias Buffer = ScratchBuffer<Float>
+typealias IndexBuffer = ScratchBuffer<Int32>

@@ -51,26 +51,3 @@ public final class MaxPool2D: Layer {
         return UnsafePointer(d)
     }
 }
-
-/// A growable scratch of Int32 (max pooling's argmax), like `Buffer`.
-final class IndexBuffer {
-    private(set) var ptr: UnsafeMutablePointer<Int32>
-    private var capacity: Int
-
-    init() {
-        capacity = 1
-        ptr = .allocate(capacity: 1)
-        ptr.initialize(to: 0)
-    }
-    deinit { ptr.deallocate() }
-
-    func ensure(_ n: Int) -> UnsafeMutablePointer<Int32> {
-        if n > capacity {
-            ptr.deallocate()
-            capacity = n
-            ptr = .allocate(capacity: n)
-            ptr.initialize(repeating: 0, count: n)
-        }
-        return ptr
-    }
-}
