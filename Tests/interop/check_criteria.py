@@ -21,7 +21,7 @@ them all), the highest 10% over all layers; near-ties as for SynFlow.
 
 Usage: python check_criteria.py TKS_BINARY   (exit 0 when every check passes)
 """
-import gzip, os, subprocess, sys, tempfile
+import os, subprocess, sys, tempfile
 
 import numpy as np
 import torch
@@ -30,23 +30,9 @@ import torch.nn.functional as F
 import torch.nn.utils.prune as prune
 from safetensors.torch import load_file
 
-ROOT = "/usr/share/datasets/fashion-mnist"
 HERE = os.path.dirname(os.path.abspath(__file__))
-failures = []
-
-
-def check(ok, what):
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        failures.append(what)
-
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
+sys.path.insert(0, HERE)
+from common import ROOT, check, failures, idx  # noqa: E402
 
 
 def lenet():

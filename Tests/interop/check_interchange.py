@@ -10,7 +10,7 @@ mask), load in Tickets and give PyTorch's test loss to 1e-4.
 
 Usage: python check_interchange.py TKS_BINARY   (exit 0 when every check passes)
 """
-import gzip, os, subprocess, sys, tempfile
+import os, subprocess, sys, tempfile
 
 import numpy as np
 import torch
@@ -19,24 +19,11 @@ import torch.nn.functional as F
 import torch.nn.utils.prune as prune
 from safetensors.torch import load_file, save_file
 
-ROOT = "/usr/share/datasets/fashion-mnist"
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from common import ROOT, check, failures, idx  # noqa: E402
 TOLERANCE = 1e-4
-failures = []
 
-
-def check(ok, what):
-    print(("ok    " if ok else "FAIL  ") + what)
-    if not ok:
-        failures.append(what)
-
-
-def idx(path):
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
 
 
 def test_data():
