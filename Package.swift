@@ -19,15 +19,18 @@ let package = Package(
         .systemLibrary(name: "CEditLine", path: "Sources/CEditLine", pkgConfig: "libedit"),
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
         .systemLibrary(name: "CDeflate", path: "Sources/CDeflate"),
+        // Compiled for the baseline x86-64: tks checks the CPU with it before running
+        // any code built for AVX2.
+        .target(name: "CCPU"),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3", "-mavx2", "-mfma", "-fno-math-errno"])]),
-        .target(name: "TicketsEngine", dependencies: ["CBLAS", "CZlib", "CDeflate", "CKernels", "CDNNL"], swiftSettings: fast),
+        .target(name: "TicketsEngine", dependencies: ["CBLAS", "CZlib", "CDeflate", "CKernels", "CDNNL", "CCPU"], swiftSettings: fast),
         .target(name: "TicketsLang", dependencies: ["TicketsEngine", "TicketsPlot"]),
-        .executableTarget(name: "tks", dependencies: ["TicketsLang", "CEditLine"]),
+        .executableTarget(name: "tks", dependencies: ["TicketsLang", "CEditLine", "CCPU"]),
         .target(name: "TicketsPlot"),
         // libFuzzer targets (scripts/fuzz builds them with -sanitize=fuzzer).
         .executableTarget(name: "FuzzLang", dependencies: ["TicketsLang"]),
         .executableTarget(name: "FuzzFiles", dependencies: ["TicketsLang", "TicketsEngine"]),
-        .testTarget(name: "TicketsEngineTests", dependencies: ["TicketsEngine"]),
+        .testTarget(name: "TicketsEngineTests", dependencies: ["TicketsEngine", "CCPU"]),
         .testTarget(name: "TicketsLangTests", dependencies: ["TicketsLang", "TicketsPlot"]),
         .testTarget(name: "TicketsPlotTests", dependencies: ["TicketsPlot", "CZlib"]),
     ]

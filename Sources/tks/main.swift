@@ -1,3 +1,4 @@
+import CCPU
 @preconcurrency import Foundation
 import TicketsEngine
 import TicketsLang
@@ -5,8 +6,16 @@ import TicketsLang
 // tks: the Tickets command. Exit codes follow sysexits: 64 usage, 65 syntax error,
 // 70 runtime error, 74 I/O error.
 
-// OpenBLAS chooses its kernels before main; correct a choice that leaves AVX-512 unused
-// (BLASCore.swift) before anything else happens.
+// The engine is built for AVX2 and FMA (Package.swift): on a CPU without them, one
+// sentence instead of an illegal instruction. This check is compiled for the baseline
+// x86-64 and runs before any engine code.
+if let missing = tickets_cpu_missing_build_features() {
+    fputs("tks: this CPU lacks \(String(cString: missing)), which this build of Tickets needs (x86-64 with AVX2 and FMA: Intel Haswell or AMD Excavator and later)\n", stderr)
+    exit(69)
+}
+
+// OpenBLAS chooses its kernels before main, by CPU model; replace a choice narrower
+// than the CPU's features allow (BLASCore.swift) before anything else happens.
 if let core = BLASCore.relaunchCore() { BLASCore.relaunch(with: core) }
 BLASCore.restoreEnvironment()
 
@@ -19,6 +28,7 @@ usage: tks                      the REPL (or run standard input as a script when
                                 run a script as a notebook and write it as a handout
        tks --reference          print the builtin reference (docs/builtins.md)
        tks --floor [batch]      time an epoch's matrix products alone for LeNet-300-100 (a benchmark aid)
+       tks --peak               measure the CPU's FP32 peak on the engine's threads, and a LeNet epoch's FLOPs
        tks sweep FILE.tks ...   run a script's sweeps with options (--slurm, --workers N, ...)
        tks collect FOLDER       print a sweep's merged table (-o OUT.csv to save it)
        tks --help | --version
@@ -142,7 +152,11 @@ switch args.first {
 case "--help", "-h":
     print(usage)
 case "--version":
-    print("Tickets 0.1 (OpenBLAS kernels: \(BLASCore.name))")
+    let cpu = CPUFeatures.current
+    print("Tickets 0.1")
+    print("CPU: \(cpu.model.isEmpty ? cpu.vendor : cpu.model), \(cpu.vectorBits)-bit vectors (\(cpu.vectorText))")
+    print("matrix products: \(GemmLibrary.description)")
+    print("convolutions: \(ConvAlgorithm.description) (\(GemmLibrary.oneDNNISA))")
 case "--reference":
     print(makeInterpreter().builtinReference())
 case "--floor":
@@ -151,6 +165,11 @@ case "--floor":
     guard batch >= 1, batch <= 60_000 else { fail("tks: --floor takes a batch size from 1 to 60000", code: 64) }
     let steps = (60_000 + batch - 1) / batch
     print("floor \(String(format: "%.4f", Floor.mlpProducts(sizes: [784, 300, 100, 10], batch: batch, steps: steps)))")
+case "--peak":
+    // GFLOP/s of fused multiply-adds on the widest vectors, and a LeNet-300-100 epoch's work.
+    let epoch = Peak.mlpStepFlops(sizes: [784, 300, 100, 10], batch: 60) * 1000
+    print("peak \(String(format: "%.1f", Peak.fp32FlopsPerSecond() / 1e9)) GFLOP/s on \(TwoWay.shared.threads) threads, \(CPUFeatures.current.vectorBits)-bit FMA")
+    print("lenet_epoch_gflop \(String(format: "%.2f", epoch / 1e9))")
 case "--notebook":
     guard args.count >= 3 else { fail("tks: --notebook takes a script and the handout to write (.md or .html)\n" + usage, code: 64) }
     readSettings(args[3...])

@@ -1,4 +1,3 @@
-import CKernels
 import Testing
 @testable import TicketsEngine
 
@@ -10,14 +9,12 @@ struct BLASCoreTests {
         #expect(!current.isEmpty)
         #expect(BLASCore.relaunchCore(environment: ["TICKETS_BLAS_CORE": "asis"]) == nil)
         #expect(BLASCore.relaunchCore(environment: ["TICKETS_BLAS_CORE": current.uppercased()]) == nil)   // already on it
-        let other = current == "Sandybridge" ? "Haswell" : "Sandybridge"
-        #expect(BLASCore.relaunchCore(environment: ["TICKETS_BLAS_CORE": other]) == other)
+        #expect(BLASCore.relaunchCore(environment: ["TICKETS_BLAS_CORE": "Prescott"]) == (current == "Prescott" ? nil : "Prescott"))
         // Once only: a relaunched process runs as it is, whatever it asks for.
-        #expect(BLASCore.relaunchCore(environment: ["TICKETS_BLAS_CORE": other, "TICKETS_BLAS_RELAUNCHED": "1"]) == nil)
-        // auto: SkylakeX exactly when OpenBLAS took an AVX2 core on an AVX-512 CPU.
-        let wide = BLASCore.avx2Cores.contains(current.lowercased()) && tickets_cpu_has_avx512() != 0
-        #expect(BLASCore.relaunchCore(environment: [:]) == (wide ? "SkylakeX" : nil))
-        #expect(BLASCore.relaunchCore(environment: ["TICKETS_BLAS_CORE": "auto"]) == (wide ? "SkylakeX" : nil))
+        #expect(BLASCore.relaunchCore(environment: ["TICKETS_BLAS_CORE": "Prescott", "TICKETS_BLAS_RELAUNCHED": "1"]) == nil)
+        // auto: the CPU's own choice exactly when OpenBLAS took a narrower set.
+        let narrower = (CPUFeatures.level(ofOpenBLASCore: current) ?? -1) < CPUFeatures.level(ofOpenBLASCore: CPUFeatures.current.openBLASCore)!
+        #expect(BLASCore.relaunchCore(environment: [:]) == (narrower ? CPUFeatures.current.openBLASCore : nil))
     }
 
     /// After the relaunch the environment is put back as it was, so child processes

@@ -57,6 +57,11 @@ struct DNNLConvolutionTests {
             T.expectClose(dw2, ref2.dWeight, tolerance: tolerance, "\(what) dW for another x")
             T.expectClose(dx2, ref2.dx, tolerance: tolerance, "\(what) dx for another x")
         }
-        if algorithm == .winograd { #expect(winograds >= 3, "oneDNN made Winograd for the 3×3 layers") }
+        // oneDNN's Winograd kernels are AVX-512 ones: on an AVX2 CPU it offers none, and
+        // the layers run direct (checked above all the same).
+        if algorithm == .winograd {
+            if ConvAlgorithm.winogradOffered { #expect(winograds >= 3, "oneDNN made Winograd for the 3×3 layers") }
+            else { #expect(winograds == 0) }
+        }
     }
 }

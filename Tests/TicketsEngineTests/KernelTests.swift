@@ -20,6 +20,30 @@ struct KernelTests {
         }
     }
 
+    /// Both libraries on the engine's split products: half of C's columns (ldc larger
+    /// than n), B's rows starting inside a bigger matrix, β = 1 accumulation.
+    @Test(arguments: [false, true])
+    func bothLibrariesOnStridedHalves(openBLAS: Bool) {
+        var rng = RNG(seed: 7)
+        let (m, n, k) = (60, 300, 78)
+        let x = (0..<(m * k)).map { _ in Float(rng.normal()) }, w = (0..<(n * k)).map { _ in Float(rng.normal()) }
+        var ref = (0..<(m * n)).map { _ in Float(rng.normal()) }
+        var fast = ref
+        gemmReference(transA: false, transB: true, m: m, n: n, k: k, x, lda: k, w, ldb: k, beta: 1, &ref, ldc: n)
+        x.withUnsafeBufferPointer { xp in w.withUnsafeBufferPointer { wp in fast.withUnsafeMutableBufferPointer { cp in
+            for (j0, j1) in [(0, 150), (150, 300)] {
+                if openBLAS {
+                    openBLASGemm(transA: false, transB: true, m: m, n: j1 - j0, k: k, xp.baseAddress!, lda: k,
+                                 wp.baseAddress! + j0 * k, ldb: k, beta: 1, cp.baseAddress! + j0, ldc: n)
+                } else {
+                    gemm(transA: false, transB: true, m: m, n: j1 - j0, k: k, xp.baseAddress!, lda: k,
+                         wp.baseAddress! + j0 * k, ldb: k, beta: 1, cp.baseAddress! + j0, ldc: n)
+                }
+            }
+        } } }
+        for (a, b) in zip(ref, fast) { #expect(abs(a - b) < 1e-3) }
+    }
+
     @Test func softmaxCrossEntropyByHand() {
         // logits [0, ln 3] → p = [1/4, 3/4]; label 1 → loss = −ln(3/4).
         let logits: [Float] = [0, Float(Foundation.log(3.0))]

@@ -23,14 +23,3 @@ static inline void tickets_flush_denormals(void) {}
 static inline unsigned int tickets_fp_mode(void) { return 0; }
 static inline void tickets_set_fp_mode(unsigned int mode) { (void)mode; }
 #endif
-
-// Whether the CPU has the AVX-512 subsets OpenBLAS's SkylakeX kernels use (F, BW, VL, DQ).
-#if defined(__x86_64__)
-static inline int tickets_cpu_has_avx512(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
-}
-#else
-static inline int tickets_cpu_has_avx512(void) { return 0; }
-#endif

@@ -26,11 +26,12 @@ public enum SparsePolicy: String, CaseIterable, Sendable {
     case never
 
     /// The density below which `auto` compresses a weight: where a LeNet-300-100
-    /// ticket's epoch on the compressed kernels beats the dense masked one, measured on
-    /// this machine against each set of OpenBLAS kernels (docs/performance.md): about
-    /// 0.43 kept against the AVX2 (Haswell) kernels, 0.23 against the faster AVX-512
-    /// (SkylakeX) ones.
-    public static let threshold: Double = BLASCore.hasAVX512Kernels ? 0.23 : 0.4
+    /// ticket's epoch on the compressed kernels beats the dense masked one. It depends
+    /// on how fast the dense products are, so it follows their vector width
+    /// (`GemmLibrary.vectorBits`), the rule measured on both kinds of CPU
+    /// (docs/performance.md): 0.23 kept against AVX-512 products (Zen 4), 0.4 against
+    /// AVX2 ones (Zen 4 on OpenBLAS's Haswell kernels; Zen 3 on oneDNN's avx2).
+    public static let threshold: Double = GemmLibrary.vectorBits >= 512 ? 0.23 : 0.4
 
     /// TICKETS_SPARSE from the environment when it names a policy, else auto.
     public static let environmentDefault: SparsePolicy =

@@ -1,22 +1,23 @@
 @preconcurrency import CBLAS
-import CKernels
 import Foundation
 
-/// Which of OpenBLAS's kernels the matrix products run on.
+/// Which of OpenBLAS's kernels its products run on.
 ///
-/// OpenBLAS picks its kernels for the CPU when it is loaded, before main, from
-/// OPENBLAS_CORETYPE or its own detection. Neither is right on the AMD Zen 4 and 5
-/// machines this project runs on: Debian's OpenBLAS (0.3.21) does not know them and
-/// takes its Haswell (AVX2) kernels, and this machine's environment sets
-/// OPENBLAS_CORETYPE=Haswell for every program. On AVX-512 the SkylakeX kernels are
-/// much faster (a LeNet-300-100 epoch: 0.34 s on Haswell's, 0.21 s on SkylakeX's,
-/// side by side here; docs/performance.md). So the engine makes its own choice,
-/// TICKETS_BLAS_CORE:
+/// OpenBLAS picks its kernels when it is loaded, before main, from OPENBLAS_CORETYPE
+/// or its own detection by CPU model, and Debian's 0.3.21 does not know the newer
+/// models: it took its Haswell (AVX2) kernels on an AVX-512 AMD Zen 4, whose
+/// environment also set OPENBLAS_CORETYPE=Haswell, and its Prescott (SSE3) kernels on
+/// an AVX-512 Intel Xeon (issue 18). The engine's large products run on oneDNN, which
+/// compiles for the CPU it finds (`GemmLibrary`); OpenBLAS keeps the smallest ones, and
+/// all of them with TICKETS_GEMM=openblas. So the engine chooses OpenBLAS's kernels from
+/// the CPU's own features (`CPUFeatures.openBLASCore`), TICKETS_BLAS_CORE:
 ///
-/// - "auto" (the default): SkylakeX when the CPU has AVX-512 (F, BW, VL, DQ) and
-///   OpenBLAS took an AVX2 core; otherwise what OpenBLAS took;
+/// - "auto" (the default): the widest set the CPU's features allow
+///   (`CPUFeatures.openBLASCore`: SkylakeX for AVX-512, Haswell for AVX2 + FMA, ...),
+///   when OpenBLAS took a narrower one; otherwise what OpenBLAS took;
 /// - "asis": what OpenBLAS took (OPENBLAS_CORETYPE, or its detection);
-/// - a core name ("Haswell", "SkylakeX", ...): that one.
+/// - a core name ("Haswell", "SkylakeX", ...): that one, if the CPU can run it (a
+///   wider one would die of an illegal instruction: the choice falls back to auto).
 ///
 /// `tks` asks `relaunchCore()` first thing and, when it names a core, sets
 /// OPENBLAS_CORETYPE and executes itself again, once.
@@ -25,25 +26,29 @@ public enum BLASCore {
     public static var name: String { String(cString: openblas_get_corename()) }
 
     /// Whether the products run on AVX-512 kernels (SkylakeX and its successors).
-    public static var hasAVX512Kernels: Bool { avx512Cores.contains(name.lowercased()) }
-
-    static let avx512Cores: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
-
-    /// OpenBLAS's AVX2 cores, which leave AVX-512 unused.
-    static let avx2Cores: Set<String> = ["haswell", "zen"]
+    public static var hasAVX512Kernels: Bool { CPUFeatures.vectorBits(ofOpenBLASCore: name) == 512 }
 
     /// The core to execute again with, or nil to run as this process is.
-    public static func relaunchCore(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    public static func relaunchCore(environment: [String: String] = ProcessInfo.processInfo.environment,
+                                    cpu: CPUFeatures = .current, current: String = name) -> String? {
         guard environment["TICKETS_BLAS_RELAUNCHED"] == nil else { return nil }   // once
         let choice = environment["TICKETS_BLAS_CORE"] ?? "auto"
-        let current = name.lowercased()
+        let cpuLevel = CPUFeatures.level(ofOpenBLASCore: cpu.openBLASCore) ?? 0
+        func auto() -> String? {
+            let currentLevel = CPUFeatures.level(ofOpenBLASCore: current) ?? -1
+            return currentLevel < cpuLevel ? cpu.openBLASCore : nil
+        }
         switch choice.lowercased() {
         case "asis", "":
             return nil
         case "auto":
-            return avx2Cores.contains(current) && tickets_cpu_has_avx512() != 0 ? "SkylakeX" : nil
+            return auto()
+        case current.lowercased():
+            return nil
         default:
-            return choice.lowercased() == current ? nil : choice
+            // A core wider than the CPU, or one this code does not know, is not forced.
+            guard let level = CPUFeatures.level(ofOpenBLASCore: choice), level <= cpuLevel else { return auto() }
+            return choice
         }
     }
 

@@ -14,6 +14,25 @@ public enum ConvAlgorithm: String, Sendable {
     public static let selected: ConvAlgorithm = {
         ProcessInfo.processInfo.environment["TICKETS_CONV"].flatMap(ConvAlgorithm.init(rawValue:)) ?? .winograd
     }()
+
+    /// Whether oneDNN offers Winograd on this CPU (its Winograd kernels are AVX-512
+    /// ones: on an AVX2 CPU the 3×3 layers run direct), asked once with a small layer.
+    public static let winogradOffered: Bool = {
+        guard let shape = try? Conv2DShape(batch: 2, inChannels: 16, inHeight: 8, inWidth: 8, outChannels: 16,
+                                           kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1) else { return false }
+        return DNNLConvolution.make(shape, samples: 2, bias: true, algorithm: .winograd) != nil
+    }()
+
+    /// What `tks --version` says runs: "Winograd for 3×3 layers from 8 channels, direct
+    /// below" or "direct (oneDNN has no Winograd for this CPU)".
+    public static var description: String {
+        switch selected {
+        case .winograd where winogradOffered: return "oneDNN Winograd for 3×3 layers from \(winogradMinChannels) channels, direct elsewhere"
+        case .winograd: return "oneDNN direct (its Winograd needs AVX-512)"
+        case .direct: return "oneDNN direct"
+        case .im2col: return "im2col + gemm"
+        }
+    }
 }
 
 /// Winograd pays for its transforms only with enough input channels: a first layer
