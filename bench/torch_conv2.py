@@ -48,6 +48,11 @@ def main():
     net = conv2()
     train(net, x, y, steps=50)   # warm-up (allocator, oneDNN's kernels)
     net = conv2()
+    if len(sys.argv) > 2 and sys.argv[1] == "--steps":   # scripts/bench conv2quick
+        t = time.perf_counter()
+        train(net, x, y, steps=int(sys.argv[2]))
+        print(f"conv2_steps {time.perf_counter() - t:.3f}", flush=True)
+        return
     t = time.perf_counter()
     train(net, x, y)
     print(f"conv2_epoch {time.perf_counter() - t:.3f}", flush=True)
