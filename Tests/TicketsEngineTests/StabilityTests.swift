@@ -23,10 +23,24 @@ struct StabilityTests {
         let three = try Interpolation.curve(a, b, on: data, steps: 3)
         #expect(three.alphas == [0, 0.5, 1])
         #expect(three.errors == [0, 0.5, 0])
-        #expect(three.barrier == 0.5)
+        #expect(three.barrier == 0.5 && three.barrierLinear == 0.5)
         #expect(abs(three.losses[1] - log(2.0)) < 1e-6)   // tied logits: −log ½
         let thirty = try Interpolation.curve(a, b, on: data, steps: 30)   // no α is exactly ½
         #expect(thirty.barrier == 0 && thirty.errors.allSatisfy { $0 == 0 })
+    }
+
+    /// The paper's barrier against the one above the straight line, on curves worked
+    /// by hand (alphas from b at 0 to a at 1).
+    @Test func theTwoBarriersByHand() {
+        // Straight from 0.1 to 0.5: the paper's barrier is its floor |0.5 − 0.1| / 2.
+        let straight = ConnectivityCurve(alphas: [0, 0.5, 1], errors: [0.1, 0.3, 0.5], losses: [0, 0, 0])
+        #expect(abs(straight.barrier - 0.2) < 1e-12 && abs(straight.barrierLinear) < 1e-12)
+        // A hill of 0.6 at α = 0.25 between 0.1 (b) and 0.3 (a): line there 0.15.
+        let hill = ConnectivityCurve(alphas: [0, 0.25, 1], errors: [0.1, 0.6, 0.3], losses: [0, 0, 0])
+        #expect(abs(hill.barrier - 0.4) < 1e-12 && abs(hill.barrierLinear - 0.45) < 1e-12)
+        // Below the line everywhere: no linear barrier, the paper's still at its floor.
+        let valley = ConnectivityCurve(alphas: [0, 0.5, 1], errors: [0.2, 0.1, 0.4], losses: [0, 0, 0])
+        #expect(abs(valley.barrier - 0.1) < 1e-12 && abs(valley.barrierLinear) < 1e-12)
     }
 
     @Test func interpolationEndsAreExactAndTheMiddleIsTheMean() throws {

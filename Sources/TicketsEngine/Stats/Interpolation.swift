@@ -50,7 +50,17 @@ public struct ConnectivityCurve: Sendable {
     public var errors: [Double]
     public var losses: [Double]
     /// The error barrier, the paper's instability: max_α E(α) − (E(a) + E(b)) / 2.
+    /// It is never below |E(a) − E(b)| / 2 (the larger end point is on the line), so two
+    /// nets whose errors differ by 2 points have a barrier of at least 1 point even when
+    /// the error is straight between them; `barrierLinear` has no such floor.
     public var barrier: Double { (errors.max() ?? 0) - (errorA + errorB) / 2 }
+    /// The error above the straight line between the end points:
+    /// max_α E(α) − (α·E(a) + (1 − α)·E(b)); 0 when the error changes linearly, or
+    /// less, between the ends (as Entezari et al. 2022 and the later LMC literature
+    /// measure it).
+    public var barrierLinear: Double {
+        zip(alphas, errors).map { alpha, e in e - (alpha * errorA + (1 - alpha) * errorB) }.max() ?? 0
+    }
     public var errorA: Double { errors.last ?? 0 }
     public var errorB: Double { errors.first ?? 0 }
 }

@@ -68,8 +68,11 @@ func statisticsBuiltins() -> [BuiltinGroup] {
         error of alpha·a + (1 − alpha)·b along the line between two nets. Returns a
         record: barrier (the paper's instability: the largest error on the line minus
         the mean of the end points' errors; the paper calls a pair stable when it is
-        under 0.02), curve (a table: alpha, error, loss), error_a and error_b.
-        lmc(a, a, data).barrier is 0.
+        under 0.02), barrier_linear (the largest error above the straight line between
+        the end points' errors), curve (a table: alpha, error, loss), error_a and
+        error_b. The paper's barrier is never below |error_a − error_b| / 2, however
+        straight the line between them; barrier_linear is 0 then. lmc(a, a,
+        data).barrier is 0.
         """) { a in
             let ctx = a.ctx
             let c = try Interpolation.curve(try a.net("a"), try a.net("b"), on: try a.dataset(), split: try a.choice("split", Trainer.SplitName.self),
@@ -79,7 +82,7 @@ func statisticsBuiltins() -> [BuiltinGroup] {
                 t.appendRow([("alpha", .number(c.alphas[i])), ("error", .number(c.errors[i])), ("loss", .number(c.losses[i]))])
             }
             let worst = c.errors.indices.max { c.errors[$0] < c.errors[$1] } ?? 0
-            return .record(RecordRef([("barrier", .number(c.barrier)), ("curve", .object(t)),
+            return .record(RecordRef([("barrier", .number(c.barrier)), ("barrier_linear", .number(c.barrierLinear)), ("curve", .object(t)),
                                       ("error_a", .number(c.errorA)), ("error_b", .number(c.errorB))], style: { r, _ in
                 func f(_ k: String) -> String {
                     if case .number(let x)? = r[k] { return String(format: "%.4f", x) }
