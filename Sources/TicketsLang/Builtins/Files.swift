@@ -43,7 +43,7 @@ func fileBuiltins() -> [BuiltinGroup] {
             switch (o, format) {
             case (let p as PlotObject, .svg): try savePlot(p, to: path, a)
             case (let t as Table, .csv): try write(Array(t.csv().utf8), to: path)
-            case (let t as Table, .json): try write(Array(t.json().utf8), to: path)
+            case (let t as Table, .json): try write(Array(try t.json().utf8), to: path)
             case (let n as NetObject, .safetensors), (let n as NetObject, .npz):
                 try writeArchive(try Checkpoint.archive(of: n.net), format, to: path)
             case (let m as MaskObject, .safetensors), (let m as MaskObject, .npz):

@@ -5,22 +5,43 @@ import TicketsEngine
 /// records, one per row). Both load back as tables.
 extension Table {
     /// A list of records: [{"level": 0, "kept": 1, "acc": 0.8775}, ...]. Numbers keep
-    /// full precision; nil, NaN and infinities (which JSON lacks) are null.
-    public func json() -> String {
+    /// full precision; nil, NaN and infinities (which JSON lacks) are null. A list that
+    /// holds itself, or nesting past `maxValueNesting`, is an error.
+    public func json() throws -> String {
         let state = ReprState.inside(self)
-        func value(_ v: Value) -> String {
+        var path = Set<ObjectIdentifier>()
+        var budget = Interpreter.maxListItems   // a list shared many times is written each time
+        func value(_ v: Value) throws -> String {
+            budget -= 1
+            guard budget >= 0 else {
+                throw TicketsError.runtime("the table's values would write more than \(grouped(Interpreter.maxListItems)) JSON items")
+            }
+            let ref: AnyObject
+            switch v {
+            case .list(let l): ref = l
+            case .record(let r): ref = r
+            default: return try container(v)
+            }
+            guard path.count < maxValueNesting else { throw tooDeepError("written as JSON") }
+            guard path.insert(ObjectIdentifier(ref)).inserted else {
+                throw TicketsError.runtime("a list or record in the table holds itself and cannot be written as JSON")
+            }
+            defer { path.remove(ObjectIdentifier(ref)) }
+            return try container(v)
+        }
+        func container(_ v: Value) throws -> String {
             switch v {
             case .null: return "null"
             case .bool(let b): return b ? "true" : "false"
             case .number(let x): return x.isFinite ? (x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)") : "null"
             case .string(let s): return jsonQuoted(s)
-            case .list(let l): return "[" + l.items.map(value).joined(separator: ", ") + "]"
-            case .record(let r): return "{" + r.fields.map { "\(jsonQuoted($0.0)): \(value($0.1))" }.joined(separator: ", ") + "}"
+            case .list(let l): return "[" + (try l.items.map(value)).joined(separator: ", ") + "]"
+            case .record(let r): return "{" + (try r.fields.map { "\(jsonQuoted($0.0)): \(try value($0.1))" }).joined(separator: ", ") + "}"
             default: return jsonQuoted(v.repr(state))
             }
         }
-        let rowsText = rows.map { row in
-            "  {" + zip(columns, row).map { "\(jsonQuoted($0)): \(value($1))" }.joined(separator: ", ") + "}"
+        let rowsText = try rows.map { row in
+            "  {" + (try zip(columns, row).map { "\(jsonQuoted($0)): \(try value($1))" }).joined(separator: ", ") + "}"
         }
         return "[\n" + rowsText.joined(separator: ",\n") + "\n]\n"
     }

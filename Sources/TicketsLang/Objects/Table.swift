@@ -18,6 +18,13 @@ public final class Table: DeclaredMembers {
         self.columns = columns; self.formats = formats
     }
 
+    deinit { releaseIteratively(&rows) }
+    /// Moves the cells that hold further values into `pending` (see `releaseIteratively`).
+    func releaseRows(into pending: inout [Value]) {
+        pending.append(contentsOf: rows.flatMap { $0.filter(\.holdsValues) })
+        rows = []
+    }
+
     public var typeName: String { "table" }
     public var length: Int? { rows.count }
 
