@@ -105,7 +105,7 @@ public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
 }
 
 /// Writes every byte, retrying short writes and interrupted calls.
-private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
     try bytes.withUnsafeBytes { raw in
         guard let base = raw.baseAddress else { return }
         var done = 0
