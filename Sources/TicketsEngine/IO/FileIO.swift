@@ -12,9 +12,19 @@ public func readFileBytes(_ path: String) throws -> [UInt8] {
     guard (info.st_mode & S_IFMT) != S_IFDIR else {
         throw EngineError.io("\(path) is a folder, not a file")
     }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    // A device (/dev/zero), a pipe or a socket has no size to check and may never end.
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+        throw EngineError.io("\(path) is not a regular file (\(fileKind(info.st_mode))); give a file")
+    }
+    try checkFileSize(Int(info.st_size), path: path)
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw EngineError.io("\(path): cannot read the file (\(systemReason(errno)))") }
     defer { close(fd) }
+    // The file opened is the file checked (not one swapped in since).
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        throw EngineError.io("\(path) is not a regular file; give a file")
+    }
+    try checkFileSize(Int(info.st_size), path: path)
 
     // Read until end of file: the size from stat is a hint, not a promise. The bytes
     // stat promises go straight into the array; whatever follows, in chunks.
@@ -40,8 +50,25 @@ public func readFileBytes(_ path: String) throws -> [UInt8] {
         }
         if got == 0 { break }
         bytes.append(contentsOf: chunk[0..<got])
+        try checkFileSize(bytes.count, path: path)   // a file still growing as it is read
     }
     return bytes
+}
+
+/// A file is read whole into memory: its size must fit the memory budget.
+private func checkFileSize(_ size: Int, path: String) throws {
+    guard size > MemoryBudget.bytes else { return }
+    throw EngineError.io("\(path) is \(MemoryBudget.describe(size)), more than the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)) (TICKETS_MEMORY_MB sets it)")
+}
+
+/// "a device", "a pipe", ...: what a path that is not a regular file is.
+private func fileKind(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFCHR, S_IFBLK: return "a device"
+    case S_IFIFO: return "a pipe"
+    case S_IFSOCK: return "a socket"
+    default: return "not a plain file"
+    }
 }
 
 /// Writes `bytes` to `path` so that a reader sees either the old file or the whole

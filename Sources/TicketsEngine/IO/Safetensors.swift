@@ -130,6 +130,10 @@ public enum Safetensors {
             throw EngineError.io("\(name): the tensors cover \(covered) bytes of data but the file has \(dataLength) bytes after the header (\(dataLength > covered ? "extra bytes at the end" : "truncated"))")
         }
 
+        // What the tensors become as Float32s (bytes and bools grow 4 times), summed.
+        var floats = 0
+        for info in infos { floats = MemoryBudget.sum(floats, MemoryBudget.product(info.shape)) }
+        try MemoryBudget.check(MemoryBudget.product([floats, MemoryLayout<Float>.size]), for: "\(name): its \(infos.count) tensors as Float32", file: true)
         var archive = TensorArchive(metadata: metadata)
         for info in infos {
             let count = info.shape.reduce(1, *)

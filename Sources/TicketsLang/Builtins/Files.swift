@@ -97,8 +97,7 @@ func fileBuiltins() -> [BuiltinGroup] {
             let like = a.has("like") ? try a.net("like") : nil
             switch format {
             case .csv:
-                let bytes = try readFileBytes(path)
-                return .object(try Table.fromCSV(String(decoding: bytes, as: UTF8.self), name: path))
+                return .object(try Table.fromCSV(try readFileBytes(path), name: path))
             case .json:
                 return .object(try Table.fromJSON(try readFileBytes(path), name: path))
             case .svg:

@@ -12,7 +12,9 @@ public enum Value {
     /// `a..b`, both ends included, integers.
     case range(Int, Int)
     case function(Closure)
-    case builtin(Builtin)
+    /// Boxed: a `Builtin` is about 100 bytes, and every value of a list or a table's
+    /// cell would take as much (24 bytes instead).
+    indirect case builtin(Builtin)
     case object(any TicketsObject)
 
     public static func list(_ items: [Value]) -> Value { .list(ListRef(items)) }
