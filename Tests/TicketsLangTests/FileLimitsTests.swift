@@ -110,4 +110,33 @@ struct FileLimitsTests {
         #expect(t.columns.count == 200_000 && t.rows.count == 1)
         #expect(Date().timeIntervalSince(start) < 5)
     }
+
+    /// Ctrl-C while a big CSV loads stops the load within moments; the session goes on.
+    @Test func interruptStopsALoad() throws {
+        guard let bin = CommandLineTests.binary else { return }
+        let dir = Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var text = "a,b,c\n"
+        for i in 0..<1_500_000 { text += "\(i),\(i).5,x\(i)\n" }
+        try text.write(toFile: dir + "/big.csv", atomically: false, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = ["-i"]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        let input = Pipe(), output = Pipe(), errors = Pipe()
+        p.standardInput = input; p.standardOutput = output; p.standardError = errors
+        try p.run()
+        input.fileHandleForWriting.write(Data("x = 41\nt = load(\"big.csv\")\n".utf8))
+        Thread.sleep(forTimeInterval: 1.0)
+        kill(p.processIdentifier, SIGINT)
+        let sent = Date()
+        input.fileHandleForWriting.write(Data("print(x + 1)\n".utf8))
+        try input.fileHandleForWriting.close()
+        while p.isRunning && Date().timeIntervalSince(sent) < 30 { Thread.sleep(forTimeInterval: 0.05) }
+        if p.isRunning { p.terminate(); Issue.record("tks did not stop after Ctrl-C"); return }
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(err.contains("load: interrupted while reading big.csv"), "\(err)")
+        #expect(out.contains("42"), "\(out)")
+    }
 }

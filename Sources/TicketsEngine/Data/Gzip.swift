@@ -21,6 +21,7 @@ public func gunzip(_ input: [UInt8], name: String, declared: ([UInt8]) -> Int? =
         stream.next_in = UnsafeMutablePointer(mutating: inp.baseAddress)
         stream.avail_in = UInt32(inp.count)
         repeat {
+            try Interrupt.check("inflating \(name)")
             let produced: Int = chunk.withUnsafeMutableBufferPointer { out in
                 stream.next_out = out.baseAddress
                 stream.avail_out = UInt32(out.count)

@@ -42,6 +42,7 @@ public enum NPZ {
             try MemoryBudget.check(total, for: "\(name): its members up to '\(member)', inflated and read as Float32,", file: true)
         }
         for member in members {
+            try Interrupt.check("reading \(name)")
             guard member.name.hasSuffix(".npy"), member.name.count > 4 else {
                 throw EngineError.io("\(name): member '\(member.name)' is not an .npy array")
             }

@@ -61,7 +61,7 @@ extension Table {
         }
         let n = bytes.count
         while i < n {
-            if i & 0xFFFF == 0 && Interrupt.requested { throw EngineError("interrupted while reading \(name), at line \(line)") }
+            if i & 0xFFFF == 0 { try Interrupt.check("reading \(name), at line \(line)") }
             let c = bytes[i]
             if quoted {
                 if c == quote {

@@ -63,7 +63,7 @@ extension Table {
         try checkSize(rows: items.count, columns: columns.count, name: name)
         let t = Table(columns: columns)
         for (i, item) in items.enumerated() {
-            if i & 0xFFF == 0 && Interrupt.requested { throw EngineError("interrupted while reading \(name)") }
+            if i & 0xFFF == 0 { try Interrupt.check("reading \(name)") }
             guard case .object(let fields) = item else { continue }
             var row = [Value](repeating: .null, count: columns.count)
             for (key, v) in fields { row[index[key]!] = try value(v, name: name) }
