@@ -29,7 +29,7 @@ public enum Fuzzing {
             guard let archive else { continue }
             _ = try? Checkpoint.load(archive, name: "f")
         }
-        _ = try? Table.fromCSV(String(decoding: bytes, as: UTF8.self), name: "f")
+        _ = try? Table.fromCSV(bytes, name: "f")
         _ = try? Table.fromJSON(bytes, name: "f")
     }
 }

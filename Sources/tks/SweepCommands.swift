@@ -145,7 +145,7 @@ func runCollectCommand(_ args: [String]) -> Never {
         }
         let lower = output.lowercased()
         guard lower.hasSuffix(".csv") || lower.hasSuffix(".json") else { fail("tks collect: -o takes a .csv or .json file, got \(output)", code: 64) }
-        try writeAtomically(Array((lower.hasSuffix(".csv") ? table.csv() : table.json()).utf8), to: output)
+        try writeAtomically(Array((lower.hasSuffix(".csv") ? table.csv() : try table.json()).utf8), to: output)
         exit(0)
     } catch let e as TicketsError {
         fail("tks collect: " + e.message, code: e.exitCode)

@@ -73,9 +73,9 @@ struct RunFolderTests {
         #expect(run.state == .failed && run.failure == "boom")
         try run.markDone([("rows", .number("2"))])
         #expect(run.state == .done && run.failure == nil && run.doneRecord?["rows"]?.doubleValue == 2)
-        // No temporary file is left behind by the atomic writes.
+        // No temporary file is left behind by the atomic writes (.lock is the folder's lock).
         let names = try FileManager.default.contentsOfDirectory(atPath: run.path).sorted()
-        #expect(names == ["done.json", "log.jsonl", "manifest.json"])
+        #expect(names == [RunLock.fileName, "done.json", "log.jsonl", "manifest.json"])
         #expect(throws: EngineError.self) { _ = try run.file("../x") }
         #expect(throws: EngineError.self) { try run.write([1], to: "a/b") }
     }

@@ -8,4 +8,10 @@ public enum Interrupt {
     public static var requested: Bool { flag.load(ordering: .relaxed) }
     public static func request() { flag.store(true, ordering: .relaxed) }
     public static func clear() { flag.store(false, ordering: .relaxed) }
+
+    /// For loops that read a file or build a net: throws when Ctrl-C was pressed, so
+    /// that a long load stops within moments, not when it is done.
+    public static func check(_ doing: @autoclosure () -> String) throws {
+        if requested { throw EngineError("interrupted while \(doing())") }
+    }
 }

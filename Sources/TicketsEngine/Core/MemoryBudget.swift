@@ -11,15 +11,24 @@ public enum MemoryBudget {
     }()
 
     /// Throws when `bytes` exceeds the budget; `what` names the request.
-    public static func check(_ bytes: Int, for what: String) throws {
+    /// `file`: the request is a file's contents (an I/O error, as every error about a file is).
+    public static func check(_ bytes: Int, for what: String, file: Bool = false) throws {
         guard bytes > MemoryBudget.bytes else { return }
-        throw EngineError("\(what) would need \(describe(bytes)) of memory; the budget is \(describe(MemoryBudget.bytes)) (half the machine's memory; TICKETS_MEMORY_MB sets it)")
+        let message = "\(what) would need \(describe(bytes)) of memory; the budget is \(describe(MemoryBudget.bytes)) (half the machine's memory; TICKETS_MEMORY_MB sets it)"
+        if file { throw EngineError.io(message) }
+        throw EngineError(message)
     }
 
     /// "1.2 GiB", "300 MiB"
     public static func describe(_ bytes: Int) -> String {
         let gib = Double(bytes) / Double(1 << 30)
         return gib >= 1 ? String(format: "%.1f GiB", gib) : String(format: "%.0f MiB", Double(bytes) / Double(1 << 20))
+    }
+
+    /// Adds sizes without overflowing: Int.max when the sum would.
+    public static func sum(_ a: Int, _ b: Int) -> Int {
+        let (r, o) = max(a, 0).addingReportingOverflow(max(b, 0))
+        return o ? Int.max : r
     }
 
     /// Multiplies counts without overflowing: Int.max when the product would.

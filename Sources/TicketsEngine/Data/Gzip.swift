@@ -2,8 +2,10 @@
 import CDeflate
 
 /// Inflates gzip (or zlib) data with zlib. Foundation cannot gunzip on Linux.
-/// `name` is used in error messages.
-public func gunzip(_ input: [UInt8], name: String) throws -> [UInt8] {
+/// `name` is used in error messages. `declared` reads the size the inflated data's own
+/// header declares from its first bytes (nil: not known yet); once known, it must fit
+/// the memory budget and the output may not pass it. Without one, the budget bounds it.
+public func gunzip(_ input: [UInt8], name: String, declared: ([UInt8]) -> Int? = { _ in nil }) throws -> [UInt8] {
     if let whole = inflateWhole(input) { return whole }
     var stream = z_stream()
     // 15 + 32: maximum window, and detect a gzip or zlib header automatically.
@@ -12,12 +14,14 @@ public func gunzip(_ input: [UInt8], name: String) throws -> [UInt8] {
     defer { inflateEnd(&stream) }
 
     var output = [UInt8]()
-    output.reserveCapacity(input.count * 4)
+    output.reserveCapacity(min(input.count * 4, MemoryBudget.bytes))
+    var limit = MemoryBudget.bytes, sizeKnown = false
     var chunk = [UInt8](repeating: 0, count: 1 << 20)
     try input.withUnsafeBufferPointer { inp in
         stream.next_in = UnsafeMutablePointer(mutating: inp.baseAddress)
         stream.avail_in = UInt32(inp.count)
         repeat {
+            try Interrupt.check("inflating \(name)")
             let produced: Int = chunk.withUnsafeMutableBufferPointer { out in
                 stream.next_out = out.baseAddress
                 stream.avail_out = UInt32(out.count)
@@ -26,7 +30,19 @@ public func gunzip(_ input: [UInt8], name: String) throws -> [UInt8] {
             }
             switch status {
             case Z_OK, Z_STREAM_END:
+                // The trailer lied or wrapped past 4 GiB (else libdeflate had inflated
+                // it): what the data's header declares, or the memory budget, bounds it.
+                guard output.count + produced <= limit else {
+                    if sizeKnown { throw EngineError.io("\(name): the gzip data inflates to more than the \(limit) bytes its header declares") }
+                    throw EngineError.io("\(name): the gzip data inflates to more than the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)) (TICKETS_MEMORY_MB sets it)")
+                }
                 output.append(contentsOf: chunk[0..<produced])
+                if !sizeKnown, let size = declared(output) {
+                    try MemoryBudget.check(size, for: "\(name): the data its header declares", file: true)
+                    output.reserveCapacity(size)
+                    limit = size
+                    sizeKnown = true
+                }
             case Z_BUF_ERROR where stream.avail_in == 0:
                 throw EngineError.io("\(name): the gzip data is truncated")
             default:

@@ -22,17 +22,28 @@ public struct IDXArray {
 public enum IDX {
     /// Reads an IDX file, gzip-compressed (by its magic bytes) or raw.
     public static func read(path: String) throws -> IDXArray {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw EngineError.io("\(path): no such file")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw EngineError.io("\(path): cannot read the file")
-        }
-        var bytes = [UInt8](data)
+        var bytes = try readFileBytes(path)
         if bytes.count >= 2 && bytes[0] == 0x1F && bytes[1] == 0x8B {
-            bytes = try gunzip(bytes, name: path)
+            bytes = try gunzip(bytes, name: path, declared: declaredSize)
         }
         return try parse(bytes, name: path)
+    }
+
+    /// The size of the whole file as its header declares it, once `b` holds the header
+    /// (nil before, or when the header is not an IDX header: `parse` names the fault).
+    static func declaredSize(_ b: [UInt8]) -> Int? {
+        guard b.count >= 4, b[0] == 0, b[1] == 0, b[3] >= 1, b.count >= 4 + 4 * Int(b[3]) else { return nil }
+        let width: Int
+        switch b[2] {
+        case 0x08, 0x09: width = 1
+        case 0x0B: width = 2
+        case 0x0C, 0x0D: width = 4
+        case 0x0E: width = 8
+        default: return nil
+        }
+        let rank = Int(b[3])
+        let dims = (0..<rank).map { d in (0..<4).reduce(0) { $0 << 8 | Int(b[4 + 4 * d + $1]) } }
+        return MemoryBudget.sum(4 + 4 * rank, MemoryBudget.product(dims + [width]))
     }
 
     /// Parses the bytes of an (uncompressed) IDX file.

@@ -12,9 +12,19 @@ public func readFileBytes(_ path: String) throws -> [UInt8] {
     guard (info.st_mode & S_IFMT) != S_IFDIR else {
         throw EngineError.io("\(path) is a folder, not a file")
     }
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    // A device (/dev/zero), a pipe or a socket has no size to check and may never end.
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+        throw EngineError.io("\(path) is not a regular file (\(fileKind(info.st_mode))); give a file")
+    }
+    try checkFileSize(Int(info.st_size), path: path)
+    let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
     guard fd >= 0 else { throw EngineError.io("\(path): cannot read the file (\(systemReason(errno)))") }
     defer { close(fd) }
+    // The file opened is the file checked (not one swapped in since).
+    guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        throw EngineError.io("\(path) is not a regular file; give a file")
+    }
+    try checkFileSize(Int(info.st_size), path: path)
 
     // Read until end of file: the size from stat is a hint, not a promise. The bytes
     // stat promises go straight into the array; whatever follows, in chunks.
@@ -40,8 +50,53 @@ public func readFileBytes(_ path: String) throws -> [UInt8] {
         }
         if got == 0 { break }
         bytes.append(contentsOf: chunk[0..<got])
+        try checkFileSize(bytes.count, path: path)   // a file still growing as it is read
     }
     return bytes
+}
+
+/// ".NAME.tmp-": how the temporary files of a save to `path` begin (then the pid of
+/// the process writing it, a random number and an attempt).
+func temporaryPrefix(_ path: String) -> String {
+    ".\(String((path as NSString).lastPathComponent.prefix(200))).tmp-"
+}
+
+/// Removes temporary files of saves to this name that a killed process left: ones
+/// whose writer (the pid in their name) no longer runs and that are older than a
+/// minute. Only names of our own pattern are touched.
+func removeStaleTemporaries(in folder: String, prefix: String) {
+    guard let dir = opendir(folder) else { return }
+    defer { closedir(dir) }
+    var stale: [String] = []
+    while let entry = readdir(dir) {
+        let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        guard name.hasPrefix(prefix) else { continue }
+        let parts = name.dropFirst(prefix.count).split(separator: "-")
+        guard parts.count == 3, let pid = Int32(parts[0]), UInt32(parts[1]) != nil, Int(parts[2]) != nil else { continue }
+        guard pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+        stale.append(name)
+    }
+    for name in stale {
+        let p = (folder as NSString).appendingPathComponent(name)
+        var info = stat()
+        if lstat(p, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, time(nil) - info.st_mtim.tv_sec > 60 { unlink(p) }
+    }
+}
+
+/// A file is read whole into memory: its size must fit the memory budget.
+private func checkFileSize(_ size: Int, path: String) throws {
+    guard size > MemoryBudget.bytes else { return }
+    throw EngineError.io("\(path) is \(MemoryBudget.describe(size)), more than the memory budget of \(MemoryBudget.describe(MemoryBudget.bytes)) (TICKETS_MEMORY_MB sets it)")
+}
+
+/// "a device", "a pipe", ...: what a path that is not a regular file is.
+private func fileKind(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFCHR, S_IFBLK: return "a device"
+    case S_IFIFO: return "a pipe"
+    case S_IFSOCK: return "a socket"
+    default: return "not a plain file"
+    }
 }
 
 /// Writes `bytes` to `path` so that a reader sees either the old file or the whole
@@ -61,17 +116,27 @@ public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
     guard (info.st_mode & S_IFMT) == S_IFDIR else {
         throw EngineError.io("\(path): \(folderPath) is a file, not a folder")
     }
-    if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-        throw EngineError.io("\(path) is a folder; give a file name")
+    // An existing file keeps its permissions, and one the user made read-only stays
+    // as it is (rename would replace it regardless).
+    var mode: mode_t = 0o644
+    if stat(path, &info) == 0 {
+        if (info.st_mode & S_IFMT) == S_IFDIR { throw EngineError.io("\(path) is a folder; give a file name") }
+        // No write bit at all (chmod 444) counts even for root, whom access() lets write.
+        if info.st_mode & 0o222 == 0 || (access(path, W_OK) != 0 && errno == EACCES) {
+            throw EngineError.io("\(path) is read-only; make it writable (chmod u+w) or save under another name")
+        }
+        mode = info.st_mode & 0o7777
     }
 
-    // O_EXCL: never reuse (or follow a link at) an existing temporary name.
-    let base = (path as NSString).lastPathComponent
+    // O_EXCL: never reuse (or follow a link at) an existing temporary name. The name
+    // keeps at most 200 characters of the file's, so that any legal name has room.
+    let prefix = temporaryPrefix(path)
+    removeStaleTemporaries(in: folderPath, prefix: prefix)
     var temporary = ""
     var fd: Int32 = -1
     for attempt in 0..<16 {
-        temporary = (folderPath as NSString).appendingPathComponent(".\(base).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(attempt)")
-        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        temporary = (folderPath as NSString).appendingPathComponent("\(prefix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))-\(attempt)")
+        fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd >= 0 || errno != EEXIST { break }
     }
     guard fd >= 0 else {
@@ -79,6 +144,7 @@ public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
     }
 
     do {
+        guard fchmod(fd, mode) == 0 else { throw EngineError.io("\(path): cannot set the file's permissions (\(systemReason(errno)))") }
         try writeAll(fd, bytes, path: path)
         guard fsync(fd) == 0 else { throw EngineError.io("\(path): cannot flush the file to disk (\(systemReason(errno)))") }
         guard close(fd) == 0 else {
@@ -105,7 +171,7 @@ public func writeAtomically(_ bytes: [UInt8], to path: String) throws {
 }
 
 /// Writes every byte, retrying short writes and interrupted calls.
-private func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
     try bytes.withUnsafeBytes { raw in
         guard let base = raw.baseAddress else { return }
         var done = 0

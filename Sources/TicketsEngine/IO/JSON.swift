@@ -41,6 +41,8 @@ public struct JSONReader {
     /// The file offset of `bytes[0]`, so errors point into the file.
     private let base: Int
     private var i = 0
+    /// Values read so far (Ctrl-C is checked every 65,536).
+    private var values = 0
     private var depth = 0
     static let maxDepth = 64
 
@@ -71,6 +73,8 @@ public struct JSONReader {
     private var next: UInt8? { i < bytes.count ? bytes[i] : nil }
 
     private mutating func value() throws -> JSONValue {
+        values += 1
+        if values & 0xFFFF == 0 { try Interrupt.check("reading \(name)") }
         guard let c = next else { throw fail("the text ends where a value should start") }
         switch c {
         case UInt8(ascii: "{"): return try object()

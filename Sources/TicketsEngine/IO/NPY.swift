@@ -108,6 +108,7 @@ public enum NPY {
             throw EngineError.io("\(name): \(dataLength - expected) unexpected bytes after the data, at byte offset \(dataStart + expected)")
         }
         let count = header.shape.reduce(1, *)
+        try MemoryBudget.check(MemoryBudget.product([count, MemoryLayout<Float>.size]), for: "\(name): the array of \(count) numbers", file: true)
         var values = try type.decode(bytes, offset: dataStart, count: count, bigEndian: bigEndian, name: name)
         if header.fortranOrder && header.shape.count > 1 {
             values = columnToRowMajor(values, shape: header.shape)

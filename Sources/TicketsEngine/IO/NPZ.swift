@@ -33,7 +33,16 @@ public enum NPZ {
     /// Arrays come back in the order of the zip directory (the order they were saved).
     public static func decode(_ bytes: [UInt8], name: String) throws -> TensorArchive {
         var archive = TensorArchive()
-        for member in try ZipReader.read(bytes, name: name) {
+        // Each member's bytes stay until every one is decoded, and each becomes up to
+        // 4 times as many bytes of Float32 (uint8 and bool arrays): 5 bytes a byte,
+        // summed over the members, checked before each is inflated.
+        var total = 0
+        let members = try ZipReader.read(bytes, name: name) { member, size in
+            total = MemoryBudget.sum(total, MemoryBudget.product([size, 1 + MemoryLayout<Float>.size]))
+            try MemoryBudget.check(total, for: "\(name): its members up to '\(member)', inflated and read as Float32,", file: true)
+        }
+        for member in members {
+            try Interrupt.check("reading \(name)")
             guard member.name.hasSuffix(".npy"), member.name.count > 4 else {
                 throw EngineError.io("\(name): member '\(member.name)' is not an .npy array")
             }

@@ -130,8 +130,13 @@ public enum Safetensors {
             throw EngineError.io("\(name): the tensors cover \(covered) bytes of data but the file has \(dataLength) bytes after the header (\(dataLength > covered ? "extra bytes at the end" : "truncated"))")
         }
 
+        // What the tensors become as Float32s (bytes and bools grow 4 times), summed.
+        var floats = 0
+        for info in infos { floats = MemoryBudget.sum(floats, MemoryBudget.product(info.shape)) }
+        try MemoryBudget.check(MemoryBudget.product([floats, MemoryLayout<Float>.size]), for: "\(name): its \(infos.count) tensors as Float32", file: true)
         var archive = TensorArchive(metadata: metadata)
-        for info in infos {
+        for (k, info) in infos.enumerated() {
+            if k & 0xFFF == 0 { try Interrupt.check("reading \(name)") }
             let count = info.shape.reduce(1, *)
             let values = try info.dtype.decode(bytes, offset: dataStart + info.begin, count: count, bigEndian: false, name: name)
             try archive.append(info.name, Tensor(shape: info.shape, data: values), as: info.dtype)

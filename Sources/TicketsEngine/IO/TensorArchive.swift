@@ -24,6 +24,8 @@ public struct TensorArchive {
     }
 
     public private(set) var entries: [Entry]
+    /// Where each name sits in `entries`: lookups stay fast for 200,000 tensors.
+    private var positions: [String: Int] = [:]
     /// Free-form text (safetensors `__metadata__`). `.npz` and `.npy` have no place
     /// for it: their writers drop it and their readers leave it empty.
     public var metadata: [String: String]
@@ -44,20 +46,21 @@ public struct TensorArchive {
 
     /// The tensor named `name`, if any.
     public subscript(name: String) -> Tensor? {
-        entries.first { $0.name == name }?.tensor
+        positions[name].map { entries[$0].tensor }
     }
 
     /// The entry named `name`, if any.
     public func entry(_ name: String) -> Entry? {
-        entries.first { $0.name == name }
+        positions[name].map { entries[$0] }
     }
 
     /// Adds a tensor at the end. Throws if the name is empty or already present.
     public mutating func append(_ name: String, _ tensor: Tensor, as dtype: ElementType = .f32) throws {
         guard !name.isEmpty else { throw EngineError("a tensor in an archive needs a name") }
-        guard self[name] == nil else {
+        guard positions[name] == nil else {
             throw EngineError("the archive already holds a tensor named '\(name)'")
         }
+        positions[name] = entries.count
         entries.append(Entry(name: name, tensor: tensor, dtype: dtype))
     }
 

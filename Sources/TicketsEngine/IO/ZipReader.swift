@@ -41,7 +41,9 @@ enum ZipReader {
 
     /// The members of the zip archive `bytes`, in directory order, each checked
     /// against its CRC-32. `name` (the file's path) is used in errors.
-    static func read(_ bytes: [UInt8], name: String) throws -> [ZipMember] {
+    /// `reserve` is told each member's size before it is inflated or copied, so a
+    /// caller can refuse an archive whose members, summed, would pass a budget.
+    static func read(_ bytes: [UInt8], name: String, reserve: (_ member: String, _ size: Int) throws -> Void = { _, _ in }) throws -> [ZipMember] {
         let view = ByteView(bytes, name: name)
         let (eocd, entryCount, directorySize, directoryOffset) = try findDirectory(view)
         guard directoryOffset <= eocd, directorySize <= eocd - directoryOffset else {
@@ -109,11 +111,13 @@ enum ZipReader {
                 guard compressedCount == sizeCount else {
                     throw EngineError.io("\(label) is stored uncompressed but its sizes differ (\(compressedCount) and \(sizeCount) bytes)")
                 }
+                try reserve(memberName, sizeCount)
                 data = Array(stored)
             } else {
                 guard sizeCount / maxDeflateRatio <= compressedCount else {
                     throw EngineError.io("\(label) claims \(sizeCount) bytes from \(compressedCount) compressed bytes, more than deflate can produce")
                 }
+                try reserve(memberName, sizeCount)
                 data = try inflateRaw(stored, size: sizeCount, name: "\(name): member '\(memberName)'")
             }
             let actual = crc32Of(data[...])

@@ -5,6 +5,11 @@ public final class Network {
     /// What the net is, as its summary shows it: "mlp 784-300-100-10".
     public let architecture: String
     public let layers: [Layer]
+    /// Each top-level layer's position, each parameter's and each prunable layer's
+    /// place in their lists, by name: lookups stay fast in a net of 200,000 layers.
+    private let layerPositions: [String: Int]
+    private let parameterPositions: [String: Int]
+    private let prunablePositions: [String: Int]
     public let initializer: Initializer
     public let seed: UInt64
     /// Training steps taken so far: the iteration count. Snapshots record it, late
@@ -45,10 +50,20 @@ public final class Network {
         }
         namedParameters = named
         self.prunable = prunable
-        let keys = named.map(\.0)
-        if let dup = keys.first(where: { k in keys.filter { $0 == k }.count > 1 }) {
-            throw EngineError("two parameters share the name \(dup); give the layers distinct names")
+        layerPositions = Network.positions(layers.map(\.name))
+        parameterPositions = Network.positions(named.map(\.0))
+        prunablePositions = Network.positions(prunable.map(\.0))
+        var seen = Set<String>()   // a set: a net of 20,000 layers is checked at once
+        for (k, _) in named where !seen.insert(k).inserted {
+            throw EngineError("two parameters share the name \(k); give the layers distinct names")
         }
+    }
+
+    /// Where each name first appears.
+    static func positions(_ names: [String]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for (i, n) in names.enumerated() where out[n] == nil { out[n] = i }
+        return out
     }
 
     /// Calls body(path, layer) for every layer, parents before their children; a
@@ -77,7 +92,7 @@ public final class Network {
     public var parameterCount: Int { trainableParameters.reduce(0) { $0 + $1.count } }
     public var trainableParameters: [Parameter] { namedParameters.map(\.parameter).filter(\.trainable) }
 
-    public func parameter(_ key: String) -> Parameter? { namedParameters.first { $0.key == key }?.parameter }
+    public func parameter(_ key: String) -> Parameter? { parameterPositions[key].map { namedParameters[$0].parameter } }
 
     /// How files name a parameter: PyTorch's state-dict key of the equivalent
     /// nn.Sequential, the top-level layer's position in the net in place of its name
@@ -86,11 +101,11 @@ public final class Network {
     /// position: "block1.conv1.weight" → "3.conv1.weight").
     public func fileKey(_ key: String) -> String {
         let head = key.prefix { $0 != "." }
-        guard let i = layers.firstIndex(where: { $0.name == head }) else { return key }
+        guard let i = layerPositions[String(head)] else { return key }
         return String(i) + key.dropFirst(head.count)
     }
     /// The weight of a prunable layer, by the layer's name ("fc1").
-    public func prunableWeight(_ name: String) -> Parameter? { prunable.first { $0.name == name }?.weight }
+    public func prunableWeight(_ name: String) -> Parameter? { prunablePositions[name].map { prunable[$0].weight } }
     public var prunableNames: [String] { prunable.map(\.name) }
 
     /// A copy of every parameter's values, by key: the net's state dict.

@@ -152,7 +152,8 @@ public enum Checkpoint {
             used.insert(key)
             return e.tensor
         }
-        for (key, p) in net.namedParameters {
+        for (k, (key, p)) in net.namedParameters.enumerated() {
+            if k & 0xFFF == 0 { try Interrupt.check("reading \(name)") }
             let fk = net.fileKey(key)
             let plain = try take(fk, shape: p.shape, for: key)
             let orig = allowMasks ? try take(fk + "_orig", shape: p.shape, for: key) : nil

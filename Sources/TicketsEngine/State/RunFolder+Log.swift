@@ -20,7 +20,9 @@ extension RunFolder {
 
     /// Appends one record to log.jsonl: the time, the version, the settings' hash and
     /// the settings, then `fields` (what the caller logs: the call, seeds, figures). The
-    /// whole log is rewritten atomically, so a record is in it whole or not at all.
+    /// record is one line added with one `write` at the end of the file (O_APPEND), so
+    /// records of two writers never overwrite each other; a line cut short by a killed
+    /// process is ended first, and `records` skips it.
     public func log(_ fields: [(key: String, value: JSONValue)]) throws {
         var record: [(key: String, value: JSONValue)] = [
             ("time", .string(RunFolder.timestamp())), ("version", .string(ticketsVersion)),
@@ -29,10 +31,17 @@ extension RunFolder {
         for f in fields {
             if let i = record.firstIndex(where: { $0.key == f.key }) { record[i].value = f.value } else { record.append(f) }
         }
-        var bytes = has(RunFolder.logFile) ? try readFileBytes(try file(RunFolder.logFile)) : []
-        if let last = bytes.last, last != UInt8(ascii: "\n") { bytes.append(UInt8(ascii: "\n")) }
-        bytes += Array((JSONValue.object(record).text() + "\n").utf8)
-        try write(bytes, to: RunFolder.logFile)
+        let name = try file(RunFolder.logFile)
+        let fd = Glibc.open(name, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw EngineError.io("\(name): cannot write the log (\(systemReason(errno)))") }
+        defer { close(fd) }
+        var line = Array((JSONValue.object(record).text() + "\n").utf8)
+        var info = stat(), last: UInt8 = 0
+        if fstat(fd, &info) == 0, info.st_size > 0, pread(fd, &last, 1, info.st_size - 1) == 1, last != UInt8(ascii: "\n") {
+            line.insert(UInt8(ascii: "\n"), at: 0)
+        }
+        try writeAll(fd, line, path: name)
+        guard fsync(fd) == 0 else { throw EngineError.io("\(name): cannot flush the log to disk (\(systemReason(errno)))") }
     }
 
     /// The log's records, oldest first (empty when nothing was logged).
@@ -41,8 +50,14 @@ extension RunFolder {
         let name = try file(RunFolder.logFile)
         let text = try readFileBytes(name)
         var out: [JSONValue] = []
-        for (i, line) in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).enumerated() {
-            out.append(try JSONReader.parse(Array(line), name: name, what: "line \(i + 1)"))
+        for (i, line) in text.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            do {
+                out.append(try JSONReader.parse(Array(line), name: name, what: "line \(i + 1)"))
+            } catch {
+                // A record a killed writer cut short lacks its closing brace: it is
+                // skipped. A whole line that does not read is damage, and an error.
+                if line.last == UInt8(ascii: "}") { throw error }
+            }
         }
         return out
     }

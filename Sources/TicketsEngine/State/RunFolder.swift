@@ -38,6 +38,9 @@ public final class RunFolder {
     /// How many log records make the whole run (imp: levels + 1), when known.
     public private(set) var total: Int?
     public let created: String
+    /// Held by a folder opened to write in (`open`, `lock()`): no other process can
+    /// write here while it lives.
+    public private(set) var lock: RunLock?
 
     /// The first 12 digits of the hash, which name the folder.
     public var shortHash: String { String(hash.prefix(12)) }
@@ -56,14 +59,23 @@ public final class RunFolder {
 
     /// The run folder for `settings`: `path` when given, else `defaultPath`. A new folder
     /// is made with its manifest; an existing one must hold a run of the same settings.
+    /// With `lock`, the folder is this process's to write in until the `RunFolder` goes
+    /// (another process that holds it makes this an error); a sweep's plan opens its
+    /// runs without, and each run is locked by whoever runs it.
     public static func open(settings: JSONValue, name: String, root: String, path: String? = nil,
-                            info: JSONValue? = nil, total: Int? = nil) throws -> RunFolder {
+                            info: JSONValue? = nil, total: Int? = nil, lock: Bool = true) throws -> RunFolder {
         guard case .object = settings else { throw EngineError("a run's settings must be a record, got \(settings.kind)") }
         try checkName(name, what: "a run's name")
         let folder = path ?? defaultPath(settings: settings, name: name, root: root)
         let h = hash(of: settings)
+        var held: RunLock?
+        if lock {
+            try makeFolder(folder)
+            held = try RunLock.acquire(folder)
+        }
         if FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(manifestFile)) {
             let run = try read(folder)
+            run.lock = held
             guard run.settings == settings else {
                 throw EngineError("\(folder) holds a run of other settings (\(differences(run.settings, settings))); give another folder, or remove this one to start over")
             }
@@ -76,6 +88,7 @@ public final class RunFolder {
         }
         try makeFolder(folder)
         let run = RunFolder(path: folder, name: name, settings: settings, hash: h, info: info, total: total, created: timestamp())
+        run.lock = held
         try run.writeManifest()
         return run
     }
@@ -95,6 +108,15 @@ public final class RunFolder {
                          info: json["info"], total: json["total"]?.doubleValue.map { Int($0) },
                          created: json["created"]?.stringValue ?? "")
     }
+
+    /// Makes the folder this process's to write in (see `RunLock`); an error naming the
+    /// process that has it when another one does.
+    public func lockForWriting() throws {
+        if lock == nil { lock = try RunLock.acquire(path) }
+    }
+
+    /// Lets another process write here again.
+    public func unlock() { lock = nil }
 
     private func writeManifest() throws {
         var m: [(key: String, value: JSONValue)] = [

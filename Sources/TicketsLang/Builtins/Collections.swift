@@ -71,7 +71,7 @@ func collectionBuiltins() -> [BuiltinGroup] {
         },
         Builtin("join", [.any("list", what: "list or range", "the items"), .string("sep", " ", "what goes between items")],
                 doc: "The items of a list as text, joined by sep.") { a in
-            .string(try a.items("list").map(\.display).joined(separator: try a.string("sep")))
+            .string(try a.items("list").map { try $0.checkedDisplay() }.joined(separator: try a.string("sep")))
         },
     ])]
 }

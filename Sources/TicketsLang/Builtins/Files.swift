@@ -43,7 +43,7 @@ func fileBuiltins() -> [BuiltinGroup] {
             switch (o, format) {
             case (let p as PlotObject, .svg): try savePlot(p, to: path, a)
             case (let t as Table, .csv): try write(Array(t.csv().utf8), to: path)
-            case (let t as Table, .json): try write(Array(t.json().utf8), to: path)
+            case (let t as Table, .json): try write(Array(try t.json().utf8), to: path)
             case (let n as NetObject, .safetensors), (let n as NetObject, .npz):
                 try writeArchive(try Checkpoint.archive(of: n.net), format, to: path)
             case (let m as MaskObject, .safetensors), (let m as MaskObject, .npz):
@@ -97,8 +97,7 @@ func fileBuiltins() -> [BuiltinGroup] {
             let like = a.has("like") ? try a.net("like") : nil
             switch format {
             case .csv:
-                let bytes = try readFileBytes(path)
-                return .object(try Table.fromCSV(String(decoding: bytes, as: UTF8.self), name: path))
+                return .object(try Table.fromCSV(try readFileBytes(path), name: path))
             case .json:
                 return .object(try Table.fromJSON(try readFileBytes(path), name: path))
             case .svg:

@@ -7,7 +7,7 @@ func languageBuiltins() -> [BuiltinGroup] {
         BuiltinGroup("Results and scripts", [
             Builtin("print", variadic: true,
                     doc: "Prints the values, separated by spaces, and a newline. Strings print without quotes.") { a in
-                a.ctx.write(a.positional.map(\.display).joined(separator: " "))
+                a.ctx.write(try a.positional.map { try $0.checkedDisplay() }.joined(separator: " "))
                 return .null
             },
             Builtin("progress", [
@@ -61,7 +61,7 @@ func languageBuiltins() -> [BuiltinGroup] {
                 .string(try a.value("x").typeName)
             },
             Builtin("str", [.any("x", what: "any value", "the value")], doc: "A value as the string print would show.") { a in
-                .string(try a.value("x").display)
+                .string(try a.value("x").checkedDisplay())
             },
             Builtin("num", [.any("x", what: "string or number", "the text to read")],
                     doc: "A string read as a number: num(\"0.5\") is 0.5.") { a in

@@ -24,7 +24,10 @@ func runBuiltins() -> [Builtin] {
           r.records()                       the log as a table
           r.finish(t)                       result.json, then done.json: the run is done
           r.done, r.state, r.result()
-        Every file is written atomically (a temporary file, then a rename).
+        Every file is written atomically (a temporary file, then a rename), and log
+        records are appended. While r lives the folder is this session's to write in:
+        another process that opens it (a second imp(run=...), a sweep) gets an error
+        naming this one ("in use by pid 4242, since ...").
         """) { a in
             let settings = try ValueJSON.object(try a.record("settings")!, at: "settings")
             guard a.ctx.writesFiles else { throw a.fail("cannot make run folders: writing files is turned off in this session") }

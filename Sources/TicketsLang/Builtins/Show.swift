@@ -19,9 +19,7 @@ func showBuiltins() -> [BuiltinGroup] {
                 a.ctx.write(p.draw(width: try a.optionalInt("width"), height: try a.optionalInt("height"), ascii: try a.optionalBool("ascii")))
                 return .null
             }
-            let state = ReprState()
-            state.full = try a.bool("all")
-            a.ctx.write(x.repr(state))
+            a.ctx.write(try x.checkedRepr(full: try a.bool("all")))
             return .null
         },
     ])]

@@ -5,7 +5,11 @@ import TicketsEngine
 /// `imp` one per pruning level. Prints as aligned columns; `t.acc` is a column as a
 /// list, `t[0]` a row as a record, `t.add({...})` appends a row, `save(t, "x.csv")`.
 public final class Table: DeclaredMembers {
-    public private(set) var columns: [String]
+    public private(set) var columns: [String] {
+        didSet { columnIndex = Table.index(columns) }
+    }
+    /// Where each column sits in `columns`: rows are appended without searching it.
+    private var columnIndex: [String: Int]
     public private(set) var rows: [[Value]] = []
     /// Per column: "%" shows fractions as percentages, a printf format ("%.4f") shows
     /// numbers with it; otherwise numbers print as `formatNumber` does.
@@ -16,6 +20,14 @@ public final class Table: DeclaredMembers {
 
     public init(columns: [String], formats: [String: String] = [:]) {
         self.columns = columns; self.formats = formats
+        columnIndex = Table.index(columns)
+    }
+
+    deinit { releaseIteratively(&rows) }
+    /// Moves the cells that hold further values into `pending` (see `releaseIteratively`).
+    func releaseRows(into pending: inout [Value]) {
+        pending.append(contentsOf: rows.flatMap { $0.filter(\.holdsValues) })
+        rows = []
     }
 
     public var typeName: String { "table" }
@@ -31,27 +43,47 @@ public final class Table: DeclaredMembers {
             throw TicketsError.runtime("values may nest at most \(maxValueNesting) deep (lists in lists, tables in tables)")
         }
         depth = max(depth, d + 1)
-        for k in record.keys where !columns.contains(k) {
-            columns.append(k)
-            for i in rows.indices { rows[i].append(.null) }
-        }
-        rows.append(columns.map { record[$0] ?? .null })
+        addColumns(record.fields.map(\.0))
+        var row = [Value](repeating: .null, count: columns.count)
+        for (k, v) in record.fields { row[columnIndex[k]!] = v }
+        rows.append(row)
     }
 
     /// Appends a row of plain values (numbers, strings, nil, engine objects) made by a
     /// builtin; fields not among the columns become new columns.
     func appendRow(_ fields: [(String, Value)]) {
-        for (k, _) in fields where !columns.contains(k) {
-            columns.append(k)
-            for i in rows.indices { rows[i].append(.null) }
-        }
-        rows.append(columns.map { c in fields.first { $0.0 == c }?.1 ?? .null })
+        addColumns(fields.map(\.0))
+        var row = [Value](repeating: .null, count: columns.count)
+        for (k, v) in fields { row[columnIndex[k]!] = v }
+        rows.append(row)
+    }
+
+    /// Appends a row whose values are in column order, one for each column (a loader's
+    /// rows, checked by the loader).
+    func appendRowValues(_ values: [Value]) {
+        rows.append(values)
+    }
+
+    /// The names not yet among the columns become columns (earlier rows get nil).
+    private func addColumns(_ names: [String]) {
+        let new = names.filter { columnIndex[$0] == nil }
+        guard !new.isEmpty else { return }
+        var added = columns, seen = Set<String>()
+        for k in new where seen.insert(k).inserted { added.append(k) }
+        for i in rows.indices { rows[i].append(contentsOf: repeatElement(.null, count: added.count - columns.count)) }
+        columns = added
+    }
+
+    private static func index(_ columns: [String]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        for (i, c) in columns.enumerated() where index[c] == nil { index[c] = i }
+        return index
     }
 
     public func row(_ i: Int) -> RecordRef { RecordRef(Array(zip(columns, rows[i]))) }
 
     public func column(_ name: String) -> [Value]? {
-        columns.firstIndex(of: name).map { c in rows.map { $0[c] } }
+        columnIndex[name].map { c in rows.map { $0[c] } }
     }
 
     public static let members: [Member<Table>] = [

@@ -65,7 +65,7 @@ extension Notebook {
             do {
                 // Blank lines before the cell keep its line numbers those of the file.
                 let padded = String(repeating: "\n", count: p.line - 1) + code
-                if let v = try interp.evalEntry(padded, file: file) { recorder.add(v.repr) }
+                if let v = try interp.evalEntry(padded, file: file) { recorder.add(try v.checkedRepr()) }
             } catch {
                 interp.endProgressLine()
                 let e = TicketsError(wrapping: error)

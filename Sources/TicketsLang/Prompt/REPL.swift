@@ -85,7 +85,7 @@ public final class REPL {
     func evaluate(_ source: String, cell: String? = nil) {
         let recorder = CellRecorder(interp.display)
         do {
-            if let v = try interp.evalEntry(source, file: "<repl>") { show(v.repr, recorder) }
+            if let v = try interp.evalEntry(source, file: "<repl>") { show(try v.checkedRepr(), recorder) }
         } catch {
             report(error, recorder)
         }

@@ -116,3 +116,11 @@ extension TicketsError {
         self.init(.runtime, "internal error: \(error)")
     }
 }
+
+/// Runs `body`, placing an error it throws without a location at `loc`.
+func placed<T>(at loc: SourceLoc, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch var e as TicketsError {
+        if e.loc == nil { e.loc = loc }
+        throw e
+    }
+}

@@ -140,8 +140,8 @@ extension Interpreter {
         switch e {
         case .number(let x, _): return .number(x)
         case .string(let s, _): return .string(s)
-        case .interpolated(let parts, _):
-            return .string(try parts.map { try eval($0, env).display }.joined())
+        case .interpolated(let parts, let loc):
+            return .string(try parts.map { part in try placed(at: loc) { try eval(part, env).checkedDisplay() } }.joined())
         case .bool(let b, _): return .bool(b)
         case .null: return .null
         case .list(let items, let loc):
@@ -202,8 +202,8 @@ extension Interpreter {
         return s
     }
 
-    /// Refuses a value nested deeper than `maxValueNesting` (freeing it would overflow
-    /// the stack).
+    /// Refuses a value nested deeper than `maxValueNesting`, as far as its containers'
+    /// recorded depths tell (printing and comparing check again as they walk).
     func checkNesting(_ v: Value, at loc: SourceLoc) throws -> Value {
         guard v.nesting <= maxValueNesting else {
             throw TicketsError(.runtime, "values may nest at most \(maxValueNesting) deep (lists in lists, records in records)", at: loc)

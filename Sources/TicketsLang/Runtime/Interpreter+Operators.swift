@@ -6,8 +6,8 @@ extension Interpreter {
 
     func arithmetic(_ op: String, _ a: Value, _ b: Value, at loc: SourceLoc) throws -> Value {
         switch (op, a, b) {
-        case ("==", _, _): return .bool(valuesEqual(a, b))
-        case ("!=", _, _): return .bool(!valuesEqual(a, b))
+        case ("==", _, _): return .bool(try placed(at: loc) { try checkedEqual(a, b) })
+        case ("!=", _, _): return .bool(try !placed(at: loc) { try checkedEqual(a, b) })
         case (_, .number(let x), .number(let y)):
             switch op {
             case "+": return .number(x + y)
@@ -26,8 +26,8 @@ extension Interpreter {
             case ">=": return .bool(x >= y)
             default: break
             }
-        case ("+", .string(let x), _): return .string(try sized(x + b.display, at: loc))
-        case ("+", _, .string(let y)): return .string(try sized(a.display + y, at: loc))
+        case ("+", .string(let x), _): return .string(try sized(x + placed(at: loc) { try b.checkedDisplay() }, at: loc))
+        case ("+", _, .string(let y)): return .string(try sized(placed(at: loc) { try a.checkedDisplay() } + y, at: loc))
         case ("+", .list(let x), .list(let y)):
             guard x.items.count + y.items.count <= Interpreter.maxListItems else {
                 throw TicketsError(.runtime, "the list would have more than \(Interpreter.maxListItems) items", at: loc)

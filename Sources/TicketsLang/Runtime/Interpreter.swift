@@ -5,8 +5,14 @@ import TicketsEngine
 /// A user function: its declaration and the scope it was made in.
 public final class Closure {
     public let decl: FunctionDecl
-    let env: Environment
+    /// Replaced only while the closure is freed (see `releaseIteratively`).
+    private(set) var env: Environment
     init(decl: FunctionDecl, env: Environment) { self.decl = decl; self.env = env }
+    /// Gives up its scope to the caller, which frees it, leaving an empty one.
+    func detachEnvironment() -> Environment {
+        defer { env = Environment(parent: nil) }
+        return env
+    }
     public var name: String { decl.name }
     public var doc: String? { decl.doc }
     public var signature: String {
@@ -19,6 +25,7 @@ final class Environment {
     var vars: [String: Value] = [:]
     let parent: Environment?
     init(parent: Environment?) { self.parent = parent }
+    deinit { releaseIteratively(&vars) }
 
     func lookup(_ name: String) -> Value? {
         var e: Environment? = self

@@ -12,7 +12,9 @@ public enum Value {
     /// `a..b`, both ends included, integers.
     case range(Int, Int)
     case function(Closure)
-    case builtin(Builtin)
+    /// Boxed: a `Builtin` is about 100 bytes, and every value of a list or a table's
+    /// cell would take as much (24 bytes instead).
+    indirect case builtin(Builtin)
     case object(any TicketsObject)
 
     public static func list(_ items: [Value]) -> Value { .list(ListRef(items)) }
@@ -72,6 +74,7 @@ public enum Value {
         case .number(let x): return formatNumber(x)
         case .string(let s): return quoteString(s)
         case .list(let l):
+            guard state.depth < maxValueNesting else { state.tooDeep = true; return "[...]" }
             guard state.enter(l) else { return "[...]" }
             defer { state.leave(l) }
             let n = l.items.count, edge = ReprState.edgeItems
@@ -82,6 +85,7 @@ public enum Value {
             }
             return "[" + l.items.map { $0.repr(state) }.joined(separator: ", ") + "]"
         case .record(let r):
+            guard state.depth < maxValueNesting else { state.tooDeep = true; return "{...}" }
             guard state.enter(r) else { return "{...}" }
             defer { state.leave(r) }
             if let style = r.style { return style(r, state) }
@@ -105,6 +109,9 @@ public enum Value {
 public final class ReprState {
     var path: Set<ObjectIdentifier> = []
     var budget = 100_000
+    /// Set when a part nested deeper than `maxValueNesting` was cut off: printing stops
+    /// there rather than overflow the stack, and `checkedRepr` turns it into an error.
+    public internal(set) var tooDeep = false
     /// Every item of a long list (`show(x, all=true)`); otherwise a summary.
     var full = false
     /// Lists longer than this print as their first and last `edgeItems` (NumPy's rule).
@@ -152,23 +159,6 @@ func recordKey(_ k: String) -> String {
     return ok ? k : quoteString(k)
 }
 
-/// How deeply lists, records and tables may nest. Freeing a value recurses through
-/// its nesting, so an unbounded chain (`for i in 1..1e6 x = [x] end`) would exhaust
-/// the stack; the interpreter refuses to build one deeper than this.
-public let maxValueNesting = 1000
-
-extension Value {
-    /// 0 for plain values; 1 + the deepest part for lists, records and tables.
-    var nesting: Int {
-        switch self {
-        case .list(let l): return l.depth
-        case .record(let r): return r.depth
-        case .object(let t as Table): return t.depth
-        default: return 0
-        }
-    }
-}
-
 public final class ListRef {
     public var items: [Value]
     /// 1 + the nesting of the deepest item when the list was made, raised as items are
@@ -178,6 +168,7 @@ public final class ListRef {
         self.items = items
         depth = 1 + (items.lazy.map(\.nesting).max() ?? 0)
     }
+    deinit { releaseIteratively(&items) }
 }
 
 /// A record keeps its fields in insertion order. A builtin may give it a `style`, the
@@ -192,6 +183,12 @@ public final class RecordRef {
         self.fields = []
         self.style = style
         for (k, v) in fields { self[k] = v }
+    }
+    deinit { releaseIteratively(&fields) }
+    /// Moves the fields that hold further values into `pending` (see `releaseIteratively`).
+    func releaseFields(into pending: inout [Value]) {
+        pending.append(contentsOf: fields.map(\.1).filter(\.holdsValues))
+        fields = []
     }
     public subscript(key: String) -> Value? {
         get { fields.first(where: { $0.0 == key })?.1 }
@@ -242,11 +239,15 @@ public func valuesEqual(_ a: Value, _ b: Value) -> Bool {
 final class EqualityState {
     var path: Set<[ObjectIdentifier]> = []
     var budget = 1_000_000
+    /// Set when the comparison met containers nested deeper than `maxValueNesting`
+    /// and stopped there (see `checkedEqual`).
+    var tooDeep = false
 }
 
 func valuesEqual(_ a: Value, _ b: Value, _ state: EqualityState) -> Bool {
     state.budget -= 1
-    if state.budget < 0 || state.path.count > 2000 { return false }
+    if state.budget < 0 { return false }
+    if state.path.count >= maxValueNesting { state.tooDeep = true; return false }
     switch (a, b) {
     case (.null, .null): return true
     case (.bool(let x), .bool(let y)): return x == y

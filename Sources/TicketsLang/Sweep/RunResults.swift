@@ -23,7 +23,7 @@ enum RunResults {
     /// Writes the result, then done.json: a run killed between the two is unfinished,
     /// never done without its result.
     static func finish(_ run: RunFolder, _ result: Table, seconds: Double? = nil) throws {
-        try run.write(Array(result.json().utf8), to: resultFile)
+        try run.write(Array(try result.json().utf8), to: resultFile)
         var fields: [(key: String, value: JSONValue)] = [("rows", .number(String(result.rows.count)))]
         if let seconds, let s = JSONValue.number((seconds * 1000).rounded() / 1000) { fields.append(("seconds", s)) }
         if !result.formats.isEmpty {

@@ -12,6 +12,12 @@ enum SweepExecution {
         let args = run.settings["args"] ?? .object([])
         let call = "\(f.name)(\(ValueJSON.describe(args)))"
         let start = Date()
+        // The run is this process's while it runs: another sweep on the same folder
+        // (or a second session) gets "in use by pid N" instead of running it twice.
+        let wasLocked = run.lock != nil
+        do { try run.lockForWriting() } catch let e as EngineError { throw TicketsError(e, from: "sweep", at: loc) }
+        defer { if !wasLocked { run.unlock() } }
+        if run.state == .done { return }   // another process finished it meanwhile
         try run.remove(RunFolder.failedFile)
         try run.log([("call", .string(call)), ("event", .string("start")), ("pid", .number(String(getpid()))),
                      ("host", .string(ProcessInfo.processInfo.hostName)), ("threads", .number(String(TwoWay.shared.threads)))])

@@ -69,8 +69,14 @@ final class SweepFolder {
                                 submitted: j["submitted"]?.stringValue ?? ""))
             }
         }
+        // Run names are folders inside the sweep's: a name that climbs out of it
+        // ("../../etc") would have collect() read someone else's files.
+        let runs = runList.compactMap(\.stringValue)
+        for name in runs + jobs.flatMap(\.runs) where !isPlainName(name) {
+            throw TicketsError.io("\(file) names a run \(quoteString(name)), which is not a folder inside the sweep's (the manifest is damaged)")
+        }
         return SweepFolder(path: path, experiment: experiment, script: json["script"]?.stringValue ?? "",
-                           code: json["code"]?.stringValue ?? "", grid: grid, runs: runList.compactMap(\.stringValue), jobs: jobs)
+                           code: json["code"]?.stringValue ?? "", grid: grid, runs: runs, jobs: jobs)
     }
 
     func write() throws {
@@ -84,6 +90,11 @@ final class SweepFolder {
             ("grid", grid), ("runs", .array(runs.map { .string($0) })), ("jobs", jobsJSON),
         ])
         try writeAtomically(Array((m.text(indent: 2) + "\n").utf8), to: manifestPath)
+    }
+
+    /// A name of one path component: no "/", not "." or "..", not empty.
+    static func isPlainName(_ s: String) -> Bool {
+        !s.isEmpty && s != "." && s != ".." && !s.contains("/") && !s.contains("\0")
     }
 
     func runPath(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }

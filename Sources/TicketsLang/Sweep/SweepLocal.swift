@@ -71,6 +71,10 @@ enum SweepLocal {
                     running.remove(at: i)
                     if r.run.state == .done {
                         meter.finished(seconds: Date().timeIntervalSince(r.start))
+                    } else if r.process.exitStatus == SweepStop.inUse {
+                        meter.elsewhere += 1
+                        let args = r.run.settings["args"].map(ValueJSON.describe) ?? ""
+                        interp.progress("sweep \(plan.experiment.name): the run \(args) is left to the process that is running it (\(r.run.path) is in use)", redraw: false, done: true)
                     } else {
                         meter.failed += 1
                         let why = r.run.failure ?? workerEnded(r.process.exitStatus ?? 0, r.run)
@@ -118,6 +122,8 @@ enum SweepLocal {
         var done: Int
         let workers: Int
         var failed = 0
+        /// Runs another process was running (their folders locked): not waited for.
+        var elsewhere = 0
         var durations: [Double] = []
 
         init(total: Int, done: Int, workers: Int) { self.total = total; self.done = done; self.workers = max(1, workers) }
@@ -129,7 +135,8 @@ enum SweepLocal {
             var parts = ["\(done)/\(total) done"]
             if running > 0 { parts.append("\(running) running") }
             if failed > 0 { parts.append("\(failed) failed") }
-            let left = total - done - failed
+            if elsewhere > 0 { parts.append("\(elsewhere) run by another process") }
+            let left = total - done - failed - elsewhere
             if left > 0 {
                 if durations.isEmpty {
                     parts.append("estimating the time left")

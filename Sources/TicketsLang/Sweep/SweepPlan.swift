@@ -52,7 +52,7 @@ struct SweepPlan {
         for combination in combinations(gridJSON) {
             let settings = JSONValue.object([("experiment", .string(f.name)), ("code", .string(code)), ("args", combination)])
             do {
-                runs.append(try RunFolder.open(settings: settings, name: f.name, root: path, info: info))
+                runs.append(try RunFolder.open(settings: settings, name: f.name, root: path, info: info, lock: false))
             } catch let e as EngineError {
                 throw a.fail(e.message)
             }

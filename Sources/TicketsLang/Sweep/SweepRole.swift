@@ -32,6 +32,10 @@ public struct SweepOverrides {
 /// submitted a sweep to Slurm. `message` is what the command prints last.
 public struct SweepStop: Error {
     public let message: String?
-    /// The exit status: 0, or the worker's run failed (70).
+    /// The exit status: 0, the worker's run failed (70), or another process is running
+    /// it (`inUse`).
     public let status: Int32
+    /// A worker's exit status when its run folder is locked by another process
+    /// (EX_TEMPFAIL): the run is neither done nor failed here.
+    public static let inUse: Int32 = 75
 }

@@ -57,6 +57,13 @@ public enum SweepWorker {
             try? run.markFailed(message)
             throw a.fail(message)
         }
+        // Another sweep's worker (or a session) may be running it: that is not a
+        // failure of the run, and the sweep that started this worker says so. Whether
+        // it is done is read once the folder is locked, so a run that another process
+        // has just finished is not run again.
+        do { try run.lockForWriting() } catch let e as EngineError {
+            throw SweepStop(message: e.message, status: SweepStop.inUse)
+        }
         if run.state == .done {
             throw SweepStop(message: "\(run.path): already done", status: 0)
         }

@@ -6,7 +6,8 @@ import TicketsEngine
 enum ValueJSON {
     /// The value as JSON, or an error naming where (`where_` such as "grid.lr") the
     /// first thing that is not plain data sits.
-    static func json(_ v: Value, at where_: String) throws -> JSONValue {
+    static func json(_ v: Value, at where_: String, depth: Int = 0) throws -> JSONValue {
+        guard depth < maxValueNesting else { throw tooDeepError("written as JSON") }
         switch v {
         case .null: return .null
         case .bool(let b): return .bool(b)
@@ -20,9 +21,9 @@ enum ValueJSON {
             guard b - a < 1_000_000 else { throw TicketsError.runtime("\(where_) is a range of more than a million numbers") }
             return .array(a > b ? [] : (a...b).map { .number(String($0)) })
         case .list(let l):
-            return .array(try l.items.enumerated().map { try json($0.element, at: "\(where_)[\($0.offset)]") })
+            return .array(try l.items.enumerated().map { try json($0.element, at: "\(where_)[\($0.offset)]", depth: depth + 1) })
         case .record(let r):
-            return .object(try r.fields.map { ($0.0, try json($0.1, at: "\(where_).\($0.0)")) })
+            return .object(try r.fields.map { ($0.0, try json($0.1, at: "\(where_).\($0.0)", depth: depth + 1)) })
         case .function, .builtin, .object:
             throw TicketsError.runtime("\(where_) holds \(describeBrief(v)), which is not data; settings are numbers, strings, true/false, nil, lists and records")
         }

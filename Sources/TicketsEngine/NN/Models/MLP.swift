@@ -20,6 +20,7 @@ extension Network {
         try MemoryBudget.check(weights * 20, for: "an mlp of \(grouped(weights)) weights")   // before allocating them
         var layers: [Layer] = []
         for i in 0..<(sizes.count - 1) {
+            if i & 0xFFF == 0 { try Interrupt.check("building the mlp") }
             layers.append(Linear(name: "fc\(i + 1)", inFeatures: sizes[i], outFeatures: sizes[i + 1]))
             if i < sizes.count - 2 { layers.append(ReLU(name: "relu\(i + 1)", shape: [sizes[i + 1]])) }
         }
