@@ -1,0 +1,45 @@
+/// The loss gradient of every trained parameter, and a net's outputs: what a user's
+/// criterion computes with (`grad(net, data)`, `outputs(net, x)`).
+extension Pruning {
+    /// ∂L/∂θ for every trained parameter (weights and biases, in the order of
+    /// `namedParameters`), L the mean cross-entropy of each batch in evaluation mode,
+    /// averaged over the batches. With one batch drawn by `randomBatch(data, count:,
+    /// seed:)`, the weights' gradients are exactly those SNIP ranks by.
+    public static func parameterGradients(_ net: Network, batches: [ScoringBatch]) throws -> [(key: String, grad: Tensor)] {
+        let trained = net.namedParameters.filter { $0.parameter.trainable }
+        var sums: [Tensor] = trained.map { Tensor(zeros: $0.parameter.shape) }
+        for b in batches {
+            let g = try lossGradients(net, b, of: trained.map(\.parameter)).grads
+            if batches.count == 1 { sums = zip(trained, g).map { Tensor(shape: $0.0.parameter.shape, data: $0.1) }; break }
+            for (i, gi) in g.enumerated() {
+                for j in 0..<gi.count { sums[i].data[j] += gi[j] / Float(batches.count) }
+            }
+        }
+        return zip(trained, sums).map { ($0.0.key, $0.1) }
+    }
+}
+
+extension Network {
+    /// The logits for `count` samples `x` (count, inputSize), in evaluation mode (the
+    /// net's modes are restored after), in chunks of `evaluationBatch`.
+    // x (count, sample) → out (count, outputSize)
+    public func outputs(_ x: [Float], count: Int) throws -> Tensor {
+        guard count * inputSize == x.count else {
+            throw EngineError("the net takes \(inputSize) inputs a sample; \(x.count) values are not a whole number of samples")
+        }
+        try Tensor.checkBudget([count, outputSize])
+        let modes = allLayers.map { $0.layer.training }
+        defer { for ((_, l), m) in zip(allLayers, modes) { l.training = m } }
+        setTraining(false)
+        let out = Tensor(zeros: [count, outputSize])
+        let chunk = evaluationBatch
+        try withDenormalsFlushed {
+            for lo in stride(from: 0, to: count, by: chunk) {
+                let b = min(chunk, count - lo)
+                let logits = x.withUnsafeBufferPointer { forward($0.baseAddress! + lo * inputSize, batch: b) }
+                for i in 0..<(b * outputSize) { out.data[lo * outputSize + i] = logits[i] }
+            }
+        }
+        return out
+    }
+}
