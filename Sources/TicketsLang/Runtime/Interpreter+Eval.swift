@@ -107,6 +107,10 @@ extension Interpreter {
             env.vars[n] = v
         case .member(let obj, let field, let loc):
             let o = try eval(obj, env)
+            if case .object(let settable as SettableMembers) = o {
+                do { try settable.setMember(field, v) } catch let e as EngineError { throw TicketsError(.runtime, e.message, at: loc) }
+                return
+            }
             guard case .record(let r) = o else {
                 throw TicketsError(.runtime, "cannot set field '\(field)' of \(describeBrief(o)); only records have settable fields", at: loc)
             }
@@ -154,10 +158,8 @@ extension Interpreter {
         case .unary(let op, let x, let loc):
             let v = try eval(x, env)
             if op == "not" { return .bool(!v.isTruthy) }
-            guard case .number(let n) = v else {
-                throw TicketsError(.runtime, "cannot negate \(describeBrief(v))", at: loc)
-            }
-            return .number(-n)
+            if op == "-", case .number(let n) = v { return .number(-n) }
+            return try elementwiseUnary(op, v, at: loc)
         case .binary(let op, let a, let b, let loc):
             return try arithmetic(op, try eval(a, env), try eval(b, env), at: loc)
         case .logical(let op, let a, let b, _):

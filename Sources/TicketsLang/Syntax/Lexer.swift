@@ -103,7 +103,7 @@ public struct Lexer {
         switch c {
         case "(", "[", "{": depth += 1; return tok(.op(String(c)))
         case ")", "]", "}": depth = max(0, depth - 1); return tok(.op(String(c)))
-        case ",", ":", ";", "%", "^": return tok(.op(String(c)))
+        case ",", ":", ";", "%", "^", "&", "|", "~": return tok(.op(String(c)))
         case ".":
             if peek() == "." { _ = advance(); return tok(.op("..")) }
             return tok(.op("."))
