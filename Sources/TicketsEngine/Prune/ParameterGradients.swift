@@ -20,26 +20,44 @@ extension Pruning {
 }
 
 extension Network {
-    /// The logits for `count` samples `x` (count, inputSize), in evaluation mode (the
-    /// net's modes are restored after), in chunks of `evaluationBatch`.
-    // x (count, sample) → out (count, outputSize)
-    public func outputs(_ x: [Float], count: Int) throws -> Tensor {
+    /// The outputs of the top-level layer `name` ("fc1", "relu1") for `count` samples
+    /// x, in evaluation mode: (count, that layer's output size). nil name: the logits.
+    // x (count, sample) → out (count, layer outputs)
+    public func outputs(_ x: [Float], count: Int, layer name: String?) throws -> Tensor {
+        let last: Int
+        if let name {
+            guard let i = layers.firstIndex(where: { $0.name == name }) else {
+                throw EngineError("the net has no layer \(name); its layers are \(layers.map(\.name).joined(separator: ", "))")
+            }
+            last = i
+        } else {
+            last = layers.count - 1
+        }
+        let width = layers[last].outputSize
         guard count * inputSize == x.count else {
             throw EngineError("the net takes \(inputSize) inputs a sample; \(x.count) values are not a whole number of samples")
         }
-        try Tensor.checkBudget([count, outputSize])
+        try Tensor.checkBudget([count, width])
         let modes = allLayers.map { $0.layer.training }
         defer { for ((_, l), m) in zip(allLayers, modes) { l.training = m } }
         setTraining(false)
-        let out = Tensor(zeros: [count, outputSize])
+        let out = Tensor(zeros: [count, width])
         let chunk = evaluationBatch
-        try withDenormalsFlushed {
+        withDenormalsFlushed {
             for lo in stride(from: 0, to: count, by: chunk) {
                 let b = min(chunk, count - lo)
-                let logits = x.withUnsafeBufferPointer { forward($0.baseAddress! + lo * inputSize, batch: b) }
-                for i in 0..<(b * outputSize) { out.data[lo * outputSize + i] = logits[i] }
+                x.withUnsafeBufferPointer { p in
+                    var h = UnsafePointer(p.baseAddress! + lo * inputSize)
+                    for l in layers[...last] { h = l.forward(h, batch: b) }
+                    for i in 0..<(b * width) { out.data[lo * width + i] = h[i] }
+                }
             }
         }
         return out
+    }
+
+    /// The logits for `count` samples `x` (count, inputSize), in evaluation mode.
+    public func outputs(_ x: [Float], count: Int) throws -> Tensor {
+        try outputs(x, count: count, layer: nil)
     }
 }

@@ -61,6 +61,27 @@ func netTensorBuiltins() -> [Builtin] {
             }
             return .object(TensorObject(try net.outputs(t.tensor.data, count: t.tensor.count / size)))
         },
+        Builtin("activations", [
+            .net("net", "the net"),
+            .dataset("data", "the examples come from this data set"),
+            .string("layer", "the layer whose outputs are taken (fc1, relu1, ...)"),
+            .choice("split", ["train", "test"], "test", "the split the examples come from"),
+            .int("count", 1000, min: 1, max: 1 << 20, "the first count examples of the split"),
+        ], doc: """
+        A layer's outputs for the first count examples of a split (evaluation mode): a
+        tensor (count, outputs), for representation similarity such as CKA.
+        """, validate: { a in
+            let data = try a.dataset()
+            try a.net().check(sampleShape: data.sampleShape, classes: data.classes)
+        }) { a in
+            let net = try a.net(), data = try a.dataset()
+            let split = try a.string("split") == "test" ? data.test : data.train
+            let n = min(try a.int("count"), split.count)
+            let rows = (0..<Int32(n)).map { $0 }
+            var x = [Float](repeating: 0, count: n * split.sampleSize)
+            x.withUnsafeMutableBufferPointer { split.gather(rows, into: $0.baseAddress!) }
+            return .object(TensorObject(try net.outputs(x, count: n, layer: try a.string("layer"))))
+        },
         Builtin("mask_from", [
             .any("scores", what: "record of tensors", "scores by layer (params(net)-shaped, or {fc1: t, ...}); or a record of booleans"),
             Param("density", .number(.unitPositive), default: .null, "the fraction of weights to keep, in (0, 1]"),

@@ -35,12 +35,31 @@ func formatTensor(_ t: Tensor, bool: Bool, full: Bool) -> String {
             }
             return block(d + 1, off + i * strides[d])
         }
-        if d == shape.count - 1 { return "[" + parts.joined(separator: ", ") + "]" }
+        if d == shape.count - 1 { return wrapped(parts, indent: d + 1) }
         let gap = String(repeating: "\n", count: shape.count - 1 - d) + String(repeating: " ", count: d + 1)
         return "[" + parts.joined(separator: "," + gap) + "]"
     }
     if shape.contains(0) { return "[]" }
     return block(0, 0)
+}
+
+/// A row of values in brackets, continued on further lines (indented past the
+/// brackets) beyond 75 characters, as NumPy wraps.
+private func wrapped(_ parts: [String], indent: Int) -> String {
+    var lines: [String] = []
+    var line = "["
+    for (i, p) in parts.enumerated() {
+        let piece = p + (i < parts.count - 1 ? "," : "]")
+        if line.count + 1 + piece.count > 75 && line.count > indent + 1 {
+            lines.append(line)
+            line = String(repeating: " ", count: indent) + piece
+        } else {
+            line += (line.hasSuffix("[") ? "" : " ") + piece
+        }
+    }
+    if parts.isEmpty { line += "]" }
+    lines.append(line)
+    return lines.joined(separator: "\n")
 }
 
 /// One value: true/false, a whole number, or four significant digits.
