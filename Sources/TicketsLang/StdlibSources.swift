@@ -261,6 +261,9 @@ end
 #   pattern     an N:M pattern ("2:4") every level's mask respects: level 1 prunes to it
 #               (at most N of every M kept), later levels prune rate further within it.
 #   per_class   record each class's test recall at every level: columns recall_0, ...
+#   by          the criterion every level prunes by (default magnitude, IMP's): a name
+#               prune takes ("snip", ...) or a function fn(net, data) returning scores
+#               by layer, as prune(by=) takes it; it ranks the weights the net keeps.
 #   quiet       no progress line per level.
 #   preset      a record such as preset("lth-lenet"): the arguments left out take its
 #               values (explicit arguments win).
@@ -273,7 +276,7 @@ end
 #               leaves the net as its last level did. See docs/experiments.md.
 # Returns a table: level, kept, acc (test accuracy at the end), [stop_iter, stop_acc],
 # each layer's density, then each control's columns.
-fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", pattern=nil, per_class=false, quiet=false, preset=nil, run=nil)
+fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", pattern=nil, per_class=false, quiet=false, preset=nil, run=nil, by=nil)
   # A preset fills the arguments the caller left out.
   if preset != nil
     if type(preset) != "record"
@@ -318,7 +321,10 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
   end
   train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, eval_every: eval_every, augment: augment}
   check_args(train, train_args, caller="imp")
-  check_args(prune, {net: net, rate: rate, rates: rates, scope: scope, pattern: pattern}, caller="imp")
+  check_args(prune, {net: net, rate: rate, rates: rates, scope: scope, pattern: pattern, by: by, data: data}, caller="imp")
+  if run != nil and by != nil and type(by) != "string"
+    error("imp: by= a function cannot go with run= (a run folder is named by its settings, and a function's code is not among them yet)")
+  end
   check_args(prune, {net: net, rate: output_rate}, caller="imp: output_rate")
   if conv_rate != nil
     check_args(prune, {net: net, rate: conv_rate}, caller="imp: conv_rate")
@@ -408,6 +414,9 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
   first = 0
   if run != nil
     settings = {call: "imp", net: net.architecture, net_fingerprint: net.fingerprint, data: {name: data.name, source: data.source, train: data.train, validation: data.validation, test: data.test}, levels: levels, rate: rate, output_rate: output_rate, conv_rate: conv_rate, rates: rates, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, rewind: rewind_setting, rewind_at: rewind_at, controls: controls, eval_every: eval_every, scope: scope, seed: seed, augment: augment, pattern: pattern, per_class: per_class}
+    if by != nil
+      settings.by = by
+    end
     if run == true
       folder = run_folder(settings, name="imp", total=levels + 1)
     else
@@ -427,7 +436,7 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
 
   for level in first..levels
     if level > 0
-      prune(net, rate=rate, scope=scope, rates=all_rates, pattern=pattern)
+      prune(net, rate=rate, scope=scope, rates=all_rates, pattern=pattern, by=by, data=data)
       if reinit_mode
         reinit(net, seed=derive_seed(net.seed, level))
       else
