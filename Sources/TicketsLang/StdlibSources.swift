@@ -49,10 +49,12 @@ end
 #               weights at zero; r follows granet_rate from regrow_rate (0.5) over the run.
 #               (GraNet's code keeps swapping after the last pruning step; here it stops.)
 #   quiet       no progress line per pruning step
+#   by          the criterion of every pruning step (default magnitude): a name prune
+#               takes or a function fn(net, data) returning scores by layer
 # The other arguments are train's. Returns a table, one row per pruning step: iteration,
 # density (the schedule's), kept (the net's density after the step), regrown (with
 # regrow), acc (test accuracy just before the step); and a last row at the end of training.
-fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, pattern=nil, regrow=false, regrow_rate=0.5, regrow_batch=60, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, seed=0, augment="none", quiet=false)
+fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, pattern=nil, regrow=false, regrow_rate=0.5, regrow_batch=60, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, seed=0, augment="none", quiet=false, by=nil)
   train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, augment: augment}
   check_args(train, train_args, caller="gmp")
   if scope == nil
@@ -61,7 +63,7 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
       scope = "global"
     end
   end
-  check_args(prune, {net: net, density: density, scope: scope, pattern: pattern}, caller="gmp")
+  check_args(prune, {net: net, density: density, scope: scope, pattern: pattern, by: by, data: data}, caller="gmp")
   if type(initial) != "number" or initial < density or initial > 1
     error("gmp: initial must be a density in [density, 1], got {initial}")
   end
@@ -111,7 +113,7 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
     d = gmp_density(p, density, initial=initial, start=start, stop=stop)
     row = {iteration: net.step, density: d, acc: acc}
     if d < _density_of(net).total
-      prune(net, density=d, scope=scope, pattern=pattern)
+      prune(net, density=d, scope=scope, pattern=pattern, by=by, data=data)
     end
     if regrow
       before = net.mask
@@ -141,7 +143,7 @@ end
 # "essential sparsity" curve (Jaiswal, Liu, Chen & Wang, "The Emergence of Essential
 # Sparsity in Large Pre-trained Models", NeurIPS 2023): accuracy holds until a knee,
 # then drops sharply. Each density prunes a copy of the net by magnitude (`scope`, `by`
-# as prune takes them); each pattern ("2:4", "1:4", ...) prunes a copy to that N:M
+# as prune takes them: a name, or a function fn(net, data) returning scores); each pattern ("2:4", "1:4", ...) prunes a copy to that N:M
 # pattern. The net itself is not changed. Returns a table: mask ("dense", "unstructured"
 # or the pattern), kept, acc, loss and drop (the accuracy lost against the dense net).
 fn oneshot(net, data, densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01], patterns=[], scope="layer", by="magnitude", split="test")
@@ -149,10 +151,10 @@ fn oneshot(net, data, densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01], pa
     error("oneshot: densities and patterns must be lists, got {type(densities)} and {type(patterns)}")
   end
   for d in densities
-    check_args(prune, {net: net, density: d, scope: scope, by: by}, caller="oneshot")
+    check_args(prune, {net: net, density: d, scope: scope, by: by, data: data}, caller="oneshot")
   end
   for p in patterns
-    check_args(prune, {net: net, pattern: p, by: by}, caller="oneshot")
+    check_args(prune, {net: net, pattern: p, by: by, data: data}, caller="oneshot")
   end
   check_args(evaluate, {net: net, data: data, split: split}, caller="oneshot")
   t = table(["mask", "kept", "acc", "loss", "drop"], formats={kept: "%", acc: "%.4f", loss: "%.4f", drop: "%.4f"})
@@ -160,13 +162,13 @@ fn oneshot(net, data, densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01], pa
   t.add({mask: "dense", kept: density(net).total, acc: dense.acc, loss: dense.loss, drop: 0})
   for d in densities
     c = clone(net)
-    prune(c, density=d, scope=scope, by=by)
+    prune(c, density=d, scope=scope, by=by, data=data)
     r = evaluate(c, data, split=split)
     t.add({mask: "unstructured", kept: density(c).total, acc: r.acc, loss: r.loss, drop: dense.acc - r.acc})
   end
   for p in patterns
     c = clone(net)
-    prune(c, pattern=p, by=by)
+    prune(c, pattern=p, by=by, data=data)
     r = evaluate(c, data, split=split)
     t.add({mask: p, kept: density(c).total, acc: r.acc, loss: r.loss, drop: dense.acc - r.acc})
   end
