@@ -5,11 +5,14 @@ extension Pruning {
     /// `namedParameters`), L the mean cross-entropy of each batch in evaluation mode,
     /// averaged over the batches. With one batch drawn by `randomBatch(data, count:,
     /// seed:)`, the weights' gradients are exactly those SNIP ranks by.
-    public static func parameterGradients(_ net: Network, batches: [ScoringBatch]) throws -> [(key: String, grad: Tensor)] {
+    /// `temperature` divides the logits before the loss and `training` runs the layers
+    /// in training mode, as GraSP's scoring pass may.
+    public static func parameterGradients(_ net: Network, batches: [ScoringBatch], temperature: Double = 1,
+                                          training: Bool = false) throws -> [(key: String, grad: Tensor)] {
         let trained = net.namedParameters.filter { $0.parameter.trainable }
         var sums: [Tensor] = trained.map { Tensor(zeros: $0.parameter.shape) }
         for b in batches {
-            let g = try lossGradients(net, b, of: trained.map(\.parameter)).grads
+            let g = try lossGradients(net, b, of: trained.map(\.parameter), temperature: temperature, training: training).grads
             if batches.count == 1 { sums = zip(trained, g).map { Tensor(shape: $0.0.parameter.shape, data: $0.1) }; break }
             for (i, gi) in g.enumerated() {
                 for j in 0..<gi.count { sums[i].data[j] += gi[j] / Float(batches.count) }

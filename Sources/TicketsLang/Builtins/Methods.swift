@@ -32,6 +32,9 @@ func netTensorBuiltins() -> [Builtin] {
             .seed("seed", "seeds the examples drawn (as prune(by=\"snip\", seed=) draws them)"),
             .choice("split", ["train", "test"], "train", "the split the examples come from"),
             .int("batches", 1, min: 1, max: 10_000, "batches averaged (drawn in turn from one shuffled order)"),
+            .optionalInt("per_class", min: 1, max: 1 << 16, "instead of batch: this many examples of every class (GraSP's balanced sample, as prune(by=\"grasp\") draws it)"),
+            .number("temperature", 1, .positive, "the logits are divided by it before the loss (GraSP's T)"),
+            .bool("training", false, "run the layers in training mode (batch norm on the batch's statistics; its running statistics move)"),
         ], doc: """
         The gradient of the mean cross-entropy on a batch, as a record shaped like
         params(net) (the net in evaluation mode, as SNIP scores). It draws its batch
@@ -43,8 +46,17 @@ func netTensorBuiltins() -> [Builtin] {
         }) { a in
             let net = try a.net(), data = try a.dataset()
             let split = try a.string("split") == "test" ? data.test : data.train
-            let batches = try Pruning.randomBatches(split, count: try a.int("batch"), batches: try a.int("batches"), seed: try a.seed())
-            let g = try Pruning.parameterGradients(net, batches: batches)
+            let batches: [ScoringBatch]
+            if let k = try a.optionalInt("per_class") {
+                guard try a.string("split") == "train", try a.int("batches") == 1 else {
+                    throw a.fail("per_class", "draws one balanced sample of the training split; leave split and batches out")
+                }
+                batches = [try Pruning.balancedBatch(data, perClass: k, seed: try a.seed())]
+            } else {
+                batches = try Pruning.randomBatches(split, count: try a.int("batch"), batches: try a.int("batches"), seed: try a.seed())
+            }
+            let g = try Pruning.parameterGradients(net, batches: batches, temperature: try a.number("temperature"),
+                                                   training: try a.bool("training"))
             return nestedRecord(g.map { ($0.key, $0.grad) })
         },
         Builtin("outputs", [
