@@ -46,3 +46,26 @@ extension Value {
     var isMask: Bool { if case .object(let o) = self { return o is MaskObject } else { return false } }
     var isString: Bool { if case .string = self { return true } else { return false } }
 }
+
+extension Interpreter {
+    /// The keyword arguments `...record` gives a call: every field, except those the
+    /// call gives itself (by keyword, or positionally for the callee's first
+    /// parameters) and those an earlier spread gave. Explicit arguments win.
+    func spreadKeywords(_ spreads: [(RecordRef, SourceLoc)], into f: Value, positional: Int,
+                        given: [String]) -> [(String, Value, SourceLoc)] {
+        var taken = Set(given)
+        switch f {
+        case .builtin(let b) where !b.variadic: taken.formUnion(b.params.prefix(positional).map(\.name))
+        case .function(let c): taken.formUnion(c.decl.params.prefix(positional).map(\.name))
+        default: break
+        }
+        var out: [(String, Value, SourceLoc)] = []
+        for (r, loc) in spreads {
+            for (k, v) in r.fields where !taken.contains(k) {
+                taken.insert(k)
+                out.append((k, v, loc))
+            }
+        }
+        return out
+    }
+}

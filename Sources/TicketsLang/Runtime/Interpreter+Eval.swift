@@ -178,10 +178,17 @@ extension Interpreter {
         case .call(let fe, let args, let loc):
             let f = try eval(fe, env)
             var positional: [(Value, SourceLoc)] = [], keywords: [(String, Value, SourceLoc)] = []
+            var spreads: [(RecordRef, SourceLoc)] = []
             for a in args {
                 let v = try eval(a.value, env)
-                if let n = a.name { keywords.append((n, v, a.loc)) } else { positional.append((v, a.loc)) }
+                if a.name == spreadMarker {
+                    guard case .record(let r) = v else {
+                        throw TicketsError(.runtime, "'...' spreads a record into keyword arguments, got \(describeBrief(v))", at: a.loc)
+                    }
+                    spreads.append((r, a.loc))
+                } else if let n = a.name { keywords.append((n, v, a.loc)) } else { positional.append((v, a.loc)) }
             }
+            if !spreads.isEmpty { keywords += spreadKeywords(spreads, into: f, positional: positional.count, given: keywords.map(\.0)) }
             return try callValue(f, positional: positional, keywords: keywords, at: loc, calleeExpr: fe)
         case .member(let obj, let name, let loc):
             return try member(try eval(obj, env), name, at: loc)

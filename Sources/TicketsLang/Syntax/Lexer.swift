@@ -116,7 +116,11 @@ public struct Lexer {
             return tok(.op(String(c)))
         case ",", ":", ";", "%", "^", "&", "|", "~": return tok(.op(String(c)))
         case ".":
-            if peek() == "." { _ = advance(); return tok(.op("..")) }
+            if peek() == "." {
+                _ = advance()
+                if peek() == "." { _ = advance(); return tok(.op("...")) }   // a record spread into keywords
+                return tok(.op(".."))
+            }
             return tok(.op("."))
         case "+", "-", "*", "/", "=", "<", ">", "!":
             if peek() == "=" { _ = advance(); return tok(.op(String(c) + "=")) }

@@ -116,7 +116,13 @@ extension Parser {
         var args: [Argument] = []
         var sawKeyword = false
         while !isOp(")") {
-            if case .name(let n) = peek.kind, case .op("=") = tokens[p + 1].kind {
+            if isOp("...") {
+                // `...opts`: the record's fields become keyword arguments.
+                _ = advance()
+                let v = try expression()
+                args.append(Argument(name: spreadMarker, value: v, loc: v.loc))
+                sawKeyword = true
+            } else if case .name(let n) = peek.kind, case .op("=") = tokens[p + 1].kind {
                 let nt = advance(); _ = advance()
                 if args.contains(where: { $0.name == n }) {
                     throw TicketsError(.syntax, "keyword argument '\(n)' given twice", at: loc(nt))
