@@ -96,6 +96,11 @@ struct TensorOpsTests {
                 }
             }
         }
+        // Whole-tensor sums (eight lanes, blocks of 1,024) against a Double loop.
+        let big = Self.random([3001], seed: 8)
+        let exact = big.data.reduce(0.0) { $0 + Double($1) }, squares = big.data.reduce(0.0) { $0 + Double($1) * Double($1) }
+        #expect(abs(big.reduced(.sum)! - exact) <= 1e-4 * max(1, abs(exact)))
+        #expect(abs(big.reduced(.norm)! - squares.squareRoot()) <= 1e-5 * squares.squareRoot())
         #expect(Tensor(shape: [5], data: [1, 2, 3, 4, 5]).quantile(0.5) == 3)
         #expect(Tensor(shape: [4], data: [1, 2, 3, 4]).quantile(0.5) == 2.5)
         #expect(Tensor(shape: [5], data: [3, 1, 4, 1, 5]).topk(2).indices == [4, 2])

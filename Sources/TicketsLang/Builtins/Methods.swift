@@ -132,13 +132,13 @@ func netTensorBuiltins() -> [Builtin] {
 
 /// A record nested by the keys' dotted paths: "fc1.weight" → {fc1: {weight: t}}.
 func nestedRecord(_ entries: [(String, Tensor)]) -> Value {
-    let root = RecordRef([])
+    let root = RecordRef([], style: TensorValues.style)
     for (key, t) in entries {
         let parts = key.split(separator: ".").map(String.init)
         var r = root
         for p in parts.dropLast() {
             if case .record(let inner)? = r[p] { r = inner } else {
-                let inner = RecordRef([])
+                let inner = RecordRef([], style: TensorValues.style)
                 r[p] = .record(inner)
                 r = inner
             }

@@ -93,7 +93,7 @@ func whereValues(_ c: Value, _ a: Value, _ b: Value, path: String = "") throws -
     let operands = [("cond", c), ("a", a), ("b", b)]
     if let (_, template) = operands.first(where: { if case .record = $0.1 { return true } else { return false } }),
        case .record(let t) = template {
-        return .record(try t.fields.map { k, _ in
+        return TensorValues.record(try t.fields.map { k, _ in
             let parts = try operands.map { name, v -> Value in
                 guard case .record(let r) = v else { return v }
                 guard let f = r[k] else { throw EngineError("the records differ: \(name) has no field \(TensorValues.at(path, k))") }

@@ -43,11 +43,11 @@ enum TensorValues {
             if let k = y.keys.first(where: { x[$0] == nil }) {
                 throw EngineError("the records differ: the second has \(at(path, k)), the first does not")
             }
-            return .record(try x.fields.map { k, v in (k, try binary(op, v, y[k]!, path: at(path, k))) })
+            return record(try x.fields.map { k, v in (k, try binary(op, v, y[k]!, path: at(path, k))) })
         case (.record(let x), _):
-            return .record(try x.fields.map { k, v in (k, try binary(op, v, b, path: at(path, k))) })
+            return record(try x.fields.map { k, v in (k, try binary(op, v, b, path: at(path, k))) })
         case (_, .record(let y)):
-            return .record(try y.fields.map { k, v in (k, try binary(op, a, v, path: at(path, k))) })
+            return record(try y.fields.map { k, v in (k, try binary(op, a, v, path: at(path, k))) })
         default:
             guard let (x, xb) = operand(a), let (y, yb) = operand(b) else {
                 throw EngineError("\(path.isEmpty ? "" : "at \(path): ")takes tensors, numbers or records of them, got \(describeBrief(operand(a) == nil ? a : b))")
@@ -91,7 +91,7 @@ enum TensorValues {
     static func unary(_ op: UnaryOp, _ v: Value, path: String = "") throws -> Value {
         switch v {
         case .record(let r):
-            return .record(try r.fields.map { k, x in (k, try unary(op, x, path: at(path, k))) })
+            return record(try r.fields.map { k, x in (k, try unary(op, x, path: at(path, k))) })
         case .object(let t as TensorObject):
             return .object(TensorObject(t.tensor.map(op), bool: op == .not))
         case .number(let x):
@@ -109,7 +109,7 @@ enum TensorValues {
     static func map(_ v: Value, path: String = "", _ f: (Tensor, Bool, String) throws -> Value) throws -> Value {
         switch v {
         case .record(let r):
-            return .record(try r.fields.map { k, x in (k, try map(x, path: at(path, k), f)) })
+            return record(try r.fields.map { k, x in (k, try map(x, path: at(path, k), f)) })
         default:
             guard let (t, b) = operand(v) else {
                 throw EngineError("\(path.isEmpty ? "" : "at \(path): ")takes tensors, numbers or records of them, got \(describeBrief(v))")
@@ -127,6 +127,24 @@ enum TensorValues {
         case .object(let t as TensorObject): return [(path, t.tensor, t.isBool)]
         default: return []
         }
+    }
+
+    /// A record of results, printed with each tensor as its shape:
+    /// `{fc1: {weight: tensor [300, 784], bias: tensor [300]}, ...}`.
+    static func record(_ fields: [(String, Value)]) -> Value {
+        .record(RecordRef(fields, style: TensorValues.style))
+    }
+
+    static func style(_ r: RecordRef, _ state: ReprState) -> String {
+        "{" + r.fields.map { k, v in
+            let shown: String
+            switch v {
+            case .object(let t as TensorObject): shown = "tensor \(Broadcast.describe(t.tensor.shape))\(t.isBool ? " bool" : "")"
+            case .record(let inner) where inner.style != nil: shown = style(inner, state)
+            default: shown = v.repr(state)
+            }
+            return "\(recordKey(k)): \(shown)"
+        }.joined(separator: ", ") + "}"
     }
 
     static func at(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
