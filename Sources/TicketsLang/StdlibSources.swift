@@ -49,10 +49,12 @@ end
 #               weights at zero; r follows granet_rate from regrow_rate (0.5) over the run.
 #               (GraNet's code keeps swapping after the last pruning step; here it stops.)
 #   quiet       no progress line per pruning step
+#   by          the criterion of every pruning step (default magnitude): a name prune
+#               takes or a function fn(net, data) returning scores by layer
 # The other arguments are train's. Returns a table, one row per pruning step: iteration,
 # density (the schedule's), kept (the net's density after the step), regrown (with
 # regrow), acc (test accuracy just before the step); and a last row at the end of training.
-fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, pattern=nil, regrow=false, regrow_rate=0.5, regrow_batch=60, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, seed=0, augment="none", quiet=false)
+fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, pattern=nil, regrow=false, regrow_rate=0.5, regrow_batch=60, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, seed=0, augment="none", quiet=false, by=nil)
   train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, augment: augment}
   check_args(train, train_args, caller="gmp")
   if scope == nil
@@ -61,7 +63,7 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
       scope = "global"
     end
   end
-  check_args(prune, {net: net, density: density, scope: scope, pattern: pattern}, caller="gmp")
+  check_args(prune, {net: net, density: density, scope: scope, pattern: pattern, by: by, data: data}, caller="gmp")
   if type(initial) != "number" or initial < density or initial > 1
     error("gmp: initial must be a density in [density, 1], got {initial}")
   end
@@ -111,7 +113,7 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
     d = gmp_density(p, density, initial=initial, start=start, stop=stop)
     row = {iteration: net.step, density: d, acc: acc}
     if d < _density_of(net).total
-      prune(net, density=d, scope=scope, pattern=pattern)
+      prune(net, density=d, scope=scope, pattern=pattern, by=by, data=data)
     end
     if regrow
       before = net.mask
@@ -141,7 +143,7 @@ end
 # "essential sparsity" curve (Jaiswal, Liu, Chen & Wang, "The Emergence of Essential
 # Sparsity in Large Pre-trained Models", NeurIPS 2023): accuracy holds until a knee,
 # then drops sharply. Each density prunes a copy of the net by magnitude (`scope`, `by`
-# as prune takes them); each pattern ("2:4", "1:4", ...) prunes a copy to that N:M
+# as prune takes them: a name, or a function fn(net, data) returning scores); each pattern ("2:4", "1:4", ...) prunes a copy to that N:M
 # pattern. The net itself is not changed. Returns a table: mask ("dense", "unstructured"
 # or the pattern), kept, acc, loss and drop (the accuracy lost against the dense net).
 fn oneshot(net, data, densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01], patterns=[], scope="layer", by="magnitude", split="test")
@@ -149,10 +151,10 @@ fn oneshot(net, data, densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01], pa
     error("oneshot: densities and patterns must be lists, got {type(densities)} and {type(patterns)}")
   end
   for d in densities
-    check_args(prune, {net: net, density: d, scope: scope, by: by}, caller="oneshot")
+    check_args(prune, {net: net, density: d, scope: scope, by: by, data: data}, caller="oneshot")
   end
   for p in patterns
-    check_args(prune, {net: net, pattern: p, by: by}, caller="oneshot")
+    check_args(prune, {net: net, pattern: p, by: by, data: data}, caller="oneshot")
   end
   check_args(evaluate, {net: net, data: data, split: split}, caller="oneshot")
   t = table(["mask", "kept", "acc", "loss", "drop"], formats={kept: "%", acc: "%.4f", loss: "%.4f", drop: "%.4f"})
@@ -160,13 +162,13 @@ fn oneshot(net, data, densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01], pa
   t.add({mask: "dense", kept: density(net).total, acc: dense.acc, loss: dense.loss, drop: 0})
   for d in densities
     c = clone(net)
-    prune(c, density=d, scope=scope, by=by)
+    prune(c, density=d, scope=scope, by=by, data=data)
     r = evaluate(c, data, split=split)
     t.add({mask: "unstructured", kept: density(c).total, acc: r.acc, loss: r.loss, drop: dense.acc - r.acc})
   end
   for p in patterns
     c = clone(net)
-    prune(c, pattern=p, by=by)
+    prune(c, pattern=p, by=by, data=data)
     r = evaluate(c, data, split=split)
     t.add({mask: p, kept: density(c).total, acc: r.acc, loss: r.loss, drop: dense.acc - r.acc})
   end
@@ -261,6 +263,9 @@ end
 #   pattern     an N:M pattern ("2:4") every level's mask respects: level 1 prunes to it
 #               (at most N of every M kept), later levels prune rate further within it.
 #   per_class   record each class's test recall at every level: columns recall_0, ...
+#   by          the criterion every level prunes by (default magnitude, IMP's): a name
+#               prune takes ("snip", ...) or a function fn(net, data) returning scores
+#               by layer, as prune(by=) takes it; it ranks the weights the net keeps.
 #   quiet       no progress line per level.
 #   preset      a record such as preset("lth-lenet"): the arguments left out take its
 #               values (explicit arguments win).
@@ -273,7 +278,7 @@ end
 #               leaves the net as its last level did. See docs/experiments.md.
 # Returns a table: level, kept, acc (test accuracy at the end), [stop_iter, stop_acc],
 # each layer's density, then each control's columns.
-fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", pattern=nil, per_class=false, quiet=false, preset=nil, run=nil)
+fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", pattern=nil, per_class=false, quiet=false, preset=nil, run=nil, by=nil)
   # A preset fills the arguments the caller left out.
   if preset != nil
     if type(preset) != "record"
@@ -318,7 +323,10 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
   end
   train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, eval_every: eval_every, augment: augment}
   check_args(train, train_args, caller="imp")
-  check_args(prune, {net: net, rate: rate, rates: rates, scope: scope, pattern: pattern}, caller="imp")
+  check_args(prune, {net: net, rate: rate, rates: rates, scope: scope, pattern: pattern, by: by, data: data}, caller="imp")
+  if run != nil and by != nil and type(by) != "string"
+    error("imp: by= a function cannot go with run= (a run folder is named by its settings, and a function's code is not among them yet)")
+  end
   check_args(prune, {net: net, rate: output_rate}, caller="imp: output_rate")
   if conv_rate != nil
     check_args(prune, {net: net, rate: conv_rate}, caller="imp: conv_rate")
@@ -408,6 +416,9 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
   first = 0
   if run != nil
     settings = {call: "imp", net: net.architecture, net_fingerprint: net.fingerprint, data: {name: data.name, source: data.source, train: data.train, validation: data.validation, test: data.test}, levels: levels, rate: rate, output_rate: output_rate, conv_rate: conv_rate, rates: rates, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, rewind: rewind_setting, rewind_at: rewind_at, controls: controls, eval_every: eval_every, scope: scope, seed: seed, augment: augment, pattern: pattern, per_class: per_class}
+    if by != nil
+      settings.by = by
+    end
     if run == true
       folder = run_folder(settings, name="imp", total=levels + 1)
     else
@@ -427,7 +438,7 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
 
   for level in first..levels
     if level > 0
-      prune(net, rate=rate, scope=scope, rates=all_rates, pattern=pattern)
+      prune(net, rate=rate, scope=scope, rates=all_rates, pattern=pattern, by=by, data=data)
       if reinit_mode
         reinit(net, seed=derive_seed(net.seed, level))
       else

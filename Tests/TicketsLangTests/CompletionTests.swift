@@ -17,7 +17,7 @@ struct CompletionTests {
 
     @Test func namesOfVariablesBuiltinsLibraryFunctionsAndKeywords() throws {
         let interp = try Self.session("training_log = 1")
-        let c = complete("x = tra", interp)
+        let c = complete("x = trai", interp)   // "tra" would offer transpose too
         #expect(c.start == 4)
         #expect(c.candidates == ["train", "training_log"])
         #expect(c.commonPrefix == "train")
@@ -106,7 +106,7 @@ struct CompletionTests {
         #expect(complete(":", interp).candidates == Completion.metaCommands)
         #expect(complete("?pru", interp).candidates == ["prune"])
         // Only the text before the cursor counts.
-        let c = complete("tra(net)", interp, cursor: 3)
+        let c = complete("trai(net)", interp, cursor: 4)
         #expect(c.start == 0 && c.candidates == ["train"])
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The code in docs/tutorial.md and docs/language.md runs. Every ```tks block of a page
+/// The code in docs/tutorial.md, docs/language.md and docs/methods.md runs. Every ```tks block of a page
 /// runs, in order, in one session of the real tks at its prompt (`tks -i`), in a folder
 /// of its own, with the data sets cut to 300 training examples (TKS_DATASET_LIMIT),
 /// so a page takes seconds:
@@ -123,4 +123,7 @@ struct DocsTests {
 
     @Test(.enabled(if: CommandLineTests.binary != nil, "build tks first (swift build)"))
     func theLanguageGuideRuns() throws { try check("docs/language.md", minimumInputs: 20) }
+
+    @Test(.enabled(if: CommandLineTests.binary != nil, "build tks first (swift build)"))
+    func theWorkedMethodsRun() throws { try check("docs/methods.md", minimumInputs: 15) }
 }

@@ -100,7 +100,7 @@ struct TerminalSessionTests {
     @Test(.enabled(if: available, "tmux or the tks binary is missing (apt-get install -y tmux; swift build)"))
     func tabCompletesNamesKeywordArgumentsMembersAndPaths() throws {
         let t = try Terminal()
-        try t.type("tra")
+        try t.type("trai")   // "tra" offers transpose too
         try t.press("Tab")
         #expect(t.promptLine(try t.waitFor { $0.contains("tks> train") }) == "tks> train")
         try t.type("(net, data, ep")

@@ -15,12 +15,23 @@ extension Pruning {
     /// `count` training examples drawn uniformly without replacement with `seed`: the
     /// one mini-batch SNIP scores on (its code draws one batch of the shuffled data).
     public static func randomBatch(_ data: Dataset, count: Int, seed: UInt64) throws -> ScoringBatch {
-        let n = data.train.count
+        try randomBatches(data.train, count: count, batches: 1, seed: seed)[0]
+    }
+
+    /// `batches` batches of `count` examples of a split: the first count·batches of the
+    /// same shuffled order, cut in turn, so the first batch is `randomBatch`'s. Batches
+    /// come out shorter only when the split has too few examples.
+    public static func randomBatches(_ split: Split, count: Int, batches: Int, seed: UInt64) throws -> [ScoringBatch] {
+        let n = split.count
         guard count >= 1 else { throw EngineError("batch must be at least 1, got \(count)") }
+        guard batches >= 1 else { throw EngineError("batches must be at least 1, got \(batches)") }
         guard n >= 1 else { throw EngineError("the data set has no training examples") }
         var rng = RNG(seed: seed, stream: scoringStreams)
-        let rows = Array(rng.permutation(n).prefix(min(count, n)))
-        return gather(data.train, rows)
+        let order = rng.permutation(n)
+        return (0..<batches).compactMap { b -> ScoringBatch? in
+            let lo = min(b * count, n), hi = min(lo + count, n)
+            return lo < hi || b == 0 ? gather(split, Array(order[lo..<max(hi, lo)])) : nil
+        }
     }
 
     /// `perClass` examples of every class, the first ones met in an order shuffled with
@@ -61,6 +72,13 @@ extension Pruning {
     /// through in chunks. Returns the gradients layer by layer and the mean loss.
     public static func lossGradients(_ net: Network, _ batch: ScoringBatch, temperature: Double = 1,
                                      training: Bool = false) throws -> (grads: [[Float]], loss: Double) {
+        try lossGradients(net, batch, of: net.prunable.map(\.weight), temperature: temperature, training: training)
+    }
+
+    /// The same for any of the net's trained parameters (`grad(net, data)` asks for all
+    /// of them, weights and biases, in the order of `namedParameters`).
+    public static func lossGradients(_ net: Network, _ batch: ScoringBatch, of parameters: [Parameter],
+                                     temperature: Double = 1, training: Bool = false) throws -> (grads: [[Float]], loss: Double) {
         let classes = net.outputSize, total = batch.count
         guard total >= 1 else { throw EngineError("the scoring batch is empty") }
         guard temperature > 0, temperature.isFinite else { throw EngineError("temperature must be positive, got \(formatDecimal(temperature))") }
@@ -72,7 +90,7 @@ extension Pruning {
             for (p, f) in zip(net.trainableParameters, fused) { p.fusedRate = f }
         }
         net.setTraining(training)
-        var sums = net.prunable.map { [Double](repeating: 0, count: $0.weight.count) }
+        var sums = parameters.map { [Double](repeating: 0, count: $0.count) }
         var lossSum = 0.0
         let chunk = min(total, net.evaluationBatch)
         let dlogits = Buffer(chunk * classes), scaled = Buffer(chunk * classes)
@@ -92,7 +110,7 @@ extension Pruning {
                 let scale = invT * Float(b) / Float(total)
                 for i in 0..<(b * classes) { dlogits.ptr[i] *= scale }
                 net.backward(dlogits.ptr, batch: b)
-                for (i, (_, w)) in net.prunable.enumerated() {
+                for (i, w) in parameters.enumerated() {
                     guard let g = w.grad else { continue }
                     for j in 0..<g.count { sums[i][j] += Double(g.data[j]) }
                 }

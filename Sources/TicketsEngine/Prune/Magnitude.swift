@@ -43,10 +43,14 @@ public enum Pruning {
     /// The checks `magnitude` makes before it prunes: every rate in [0, 1), every layer
     /// named in `rates` one the net has.
     public static func checkRates(rate: Double, rates: [String: Double], net: Network) throws {
+        try checkRates(rate: rate, rates: rates, names: net.prunableNames)
+    }
+
+    public static func checkRates(rate: Double, rates: [String: Double], names: [String]) throws {
         guard rate >= 0, rate < 1 else { throw EngineError("rate must be in [0, 1), got \(formatDecimal(rate))") }
         for name in rates.keys.sorted() {
-            guard net.prunableWeight(name) != nil else {
-                throw EngineError("rates names a layer '\(name)' the net does not have (it has \(net.prunableNames.joined(separator: ", ")))")
+            guard names.contains(name) else {
+                throw EngineError("rates names a layer '\(name)' the net does not have (it has \(names.joined(separator: ", ")))")
             }
             let r = rates[name]!
             guard r >= 0, r < 1 else { throw EngineError("rates \(name) must be in [0, 1), got \(formatDecimal(r))") }

@@ -12,6 +12,20 @@ public enum PruneAmount: Equatable, Sendable {
     case patternOnly
 }
 
+/// The layers a selection ranks: their names and weight shapes, in order (a net's
+/// prunable layers, or the layers of a record of scores).
+public struct PruneLayout: Sendable {
+    public var names: [String]
+    public var shapes: [[Int]]
+    public var blueprint: Blueprint?
+    public init(names: [String], shapes: [[Int]], blueprint: Blueprint? = nil) {
+        self.names = names; self.shapes = shapes; self.blueprint = blueprint
+    }
+    public init(_ net: Network) {
+        self.init(names: net.prunableNames, shapes: net.prunable.map(\.weight.shape), blueprint: net.blueprint)
+    }
+}
+
 /// The settings every unstructured criterion shares.
 public struct PruneOptions: Sendable {
     /// Rank within each layer, or all layers together.
@@ -43,14 +57,21 @@ extension Pruning {
     /// sets that respect both the count and the pattern.
     static func keepHighest(_ keys: [[Double]], net: Network, current: Mask, amount: PruneAmount,
                             options: PruneOptions) throws -> Mask {
-        let prunable = net.prunable
-        try checkAmount(amount, options: options, net: net)
+        try keepHighest(keys, layout: PruneLayout(net), current: current, amount: amount, options: options)
+    }
+
+    /// The same over layers given by name and shape (scores a user computed, with no
+    /// net at hand: `mask_from`).
+    static func keepHighest(_ keys: [[Double]], layout: PruneLayout, current: Mask, amount: PruneAmount,
+                            options: PruneOptions) throws -> Mask {
+        let prunable = zip(layout.names, layout.shapes).map { (name: $0, shape: $1, count: $1.reduce(1, *)) }
+        try checkAmount(amount, options: options, layout: layout)
         if let p = options.pattern {
-            for (name, w) in prunable { try p.check(layer: name, shape: w.shape) }
+            for l in prunable { try p.check(layer: l.name, shape: l.shape) }
         }
         let out = current.tensors.map { Tensor(zeros: $0.shape) }
         var globalPool: [Candidate] = [], globalSize = 0
-        for (i, (name, weight)) in prunable.enumerated() {
+        for (i, (name, _, size)) in prunable.enumerated() {
             let m = current.tensors[i].data, k = keys[i]
             var ties = options.tieSeed.map { RNG(seed: $0, stream: Pruning.tieStreams + UInt64(i)) }
             var survivors: [Candidate] = []
@@ -60,17 +81,17 @@ extension Pruning {
             }
             if options.scope == .global && options.rates[name] == nil {
                 globalPool += survivors
-                globalSize += weight.count
+                globalSize += size
                 continue
             }
             let keep: Int
             switch amount {
             case .rate(let r): keep = survivors.count - Int(((options.rates[name] ?? r) * Double(survivors.count)).rounded())
-            case .density(let d): keep = try keepCount(d, size: weight.count, survivors: survivors.count, what: name)
-            case .densities(let ds): keep = try keepCount(ds[name] ?? 1, size: weight.count, survivors: survivors.count, what: name)
+            case .density(let d): keep = try keepCount(d, size: size, survivors: survivors.count, what: name)
+            case .densities(let ds): keep = try keepCount(ds[name] ?? 1, size: size, survivors: survivors.count, what: name)
             case .patternOnly: keep = survivors.count
             }
-            keepGreedily(survivors, count: keep, pattern: options.pattern, net: net, into: out)
+            keepGreedily(survivors, count: keep, pattern: options.pattern, shapes: layout.shapes, into: out)
         }
         if !globalPool.isEmpty || globalSize > 0 {
             let keep: Int
@@ -79,9 +100,9 @@ extension Pruning {
             case .density(let d): keep = try keepCount(d, size: globalSize, survivors: globalPool.count, what: "the net")
             case .densities, .patternOnly: keep = globalPool.count
             }
-            keepGreedily(globalPool, count: keep, pattern: options.pattern, net: net, into: out)
+            keepGreedily(globalPool, count: keep, pattern: options.pattern, shapes: layout.shapes, into: out)
         }
-        return Mask(names: current.names, tensors: out, fileKeys: current.fileKeys).with(blueprint: net.blueprint)
+        return Mask(names: current.names, tensors: out, fileKeys: current.fileKeys).with(blueprint: layout.blueprint)
     }
 
     /// round(d · size) weights to keep, which must not be more than survive.
@@ -96,15 +117,15 @@ extension Pruning {
 
     /// Sets out[layer][index] = 1 for the `count` candidates of highest rank, taken from
     /// the top and skipping any whose N:M group is full.
-    static func keepGreedily(_ candidates: [Candidate], count: Int, pattern: NMPattern?, net: Network, into out: [Tensor]) {
+    static func keepGreedily(_ candidates: [Candidate], count: Int, pattern: NMPattern?, shapes: [[Int]], into out: [Tensor]) {
         guard count > 0 else { return }
         guard let p = pattern else {
             for c in highest(candidates, count) { out[c.layer].data[c.index] = 1 }
             return
         }
         let ordered = candidates.sorted(by: >)
-        let rowLengths = net.prunable.map { NMPattern.rowLength($0.weight.shape) }
-        var filled = net.prunable.map { [UInt16](repeating: 0, count: $0.weight.count / p.m) }
+        let rowLengths = shapes.map { NMPattern.rowLength($0) }
+        var filled = shapes.map { [UInt16](repeating: 0, count: $0.reduce(1, *) / p.m) }
         var kept = 0
         for c in ordered where kept < count {
             let g = p.group(of: c.index, rowLength: rowLengths[c.layer])
@@ -134,17 +155,21 @@ extension Pruning {
 
     /// The checks of an amount and the options it goes with.
     public static func checkAmount(_ amount: PruneAmount, options: PruneOptions, net: Network) throws {
+        try checkAmount(amount, options: options, layout: PruneLayout(net))
+    }
+
+    public static func checkAmount(_ amount: PruneAmount, options: PruneOptions, layout: PruneLayout) throws {
         switch amount {
         case .rate(let r):
-            try checkRates(rate: r, rates: options.rates, net: net)
+            try checkRates(rate: r, rates: options.rates, names: layout.names)
         case .density(let d):
             try checkDensity(d)
             guard options.rates.isEmpty else { throw EngineError("rates gives per-layer rates, which go with rate, not density") }
         case .densities(let ds):
             guard options.scope == .layer else { throw EngineError("per-layer densities rank within each layer; scope must be \"layer\"") }
             for name in ds.keys.sorted() {
-                guard net.prunableWeight(name) != nil else {
-                    throw EngineError("the densities name a layer '\(name)' the net does not have (it has \(net.prunableNames.joined(separator: ", ")))")
+                guard layout.names.contains(name) else {
+                    throw EngineError("the densities name a layer '\(name)' the net does not have (it has \(layout.names.joined(separator: ", ")))")
                 }
                 let d = ds[name]!
                 guard d >= 0, d <= 1 else { throw EngineError("the density of \(name) must be in [0, 1], got \(formatDecimal(d))") }

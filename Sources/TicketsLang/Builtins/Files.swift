@@ -123,14 +123,31 @@ func fileBuiltins() -> [BuiltinGroup] {
         },
     ]), BuiltinGroup("Data and nets", [
         Builtin("tensor", [
-            .any("x", what: "net, snapshot or mask", "where the tensor lives"),
-            .string("key", "a parameter's name (fc1.weight, fc1.bias) or file key (0.weight); a mask's layer (fc1)"),
+            .any("x", what: "list, number, net, snapshot, mask or record", "the values (nested lists), or where the tensor lives"),
+            .optionalString("key", "a parameter's name (fc1.weight, fc1.bias) or file key (0.weight); a mask's layer (fc1)"),
         ], doc: """
-        One tensor of a net, a snapshot or a mask, to look at (shape, mean, min, max,
-        nonzero, values) or to save as .npy: tensor(net, "fc1.weight").
+        A tensor from nested lists, tensor([[1, 2], [3, 4]]); or one tensor of a net, a
+        snapshot, a mask or a record of tensors, to look at (shape, mean, min, max,
+        nonzero, values), compute with or save as .npy: tensor(net, "fc1.weight").
         """) { a in
+            guard a.has("key") else {
+                switch try a.value("x") {
+                case .object(let o) where !(o is TensorObject):
+                    throw a.fail("key", "is needed to pick a tensor of a \(o.typeName), e.g. tensor(x, \"fc1.weight\")")
+                case let v:
+                    do {
+                        let (t, b) = try TensorValues.literal(v)
+                        return .object(TensorObject(t, bool: b))
+                    } catch let e as EngineError { throw a.fail("x", e.message) }
+                }
+            }
             let key = try a.string("key")
             switch try a.value("x") {
+            case .record:
+                guard let leaf = TensorValues.leaves(try a.value("x")).first(where: { $0.path == key }) else {
+                    throw a.fail("key", "names no tensor of the record; it has \(TensorValues.leaves(try a.value("x")).map(\.path).joined(separator: ", "))")
+                }
+                return .object(TensorObject(key, leaf.tensor, bool: leaf.bool))
             case .object(let n as NetObject):
                 let net = n.net
                 guard let (k, p) = net.namedParameters.first(where: { $0.key == key || net.fileKey($0.key) == key }) else {
@@ -147,7 +164,7 @@ func fileBuiltins() -> [BuiltinGroup] {
                 guard let t = m.mask.tensor(named: key) else {
                     throw a.fail("key", "names no layer of the mask; it has \(m.mask.names.joined(separator: ", "))")
                 }
-                return .object(TensorObject(key, t.copy()))
+                return .object(TensorObject(key, t.copy(), bool: true))
             case let v:
                 throw a.fail("x", "must be a net, a snapshot or a mask, got \(describeBrief(v))")
             }

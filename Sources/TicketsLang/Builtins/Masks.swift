@@ -7,7 +7,8 @@ func maskBuiltins() -> [BuiltinGroup] {
             Param("rate", .number(.unitOpen), default: .null, "the fraction of the remaining weights to remove (0.2 when neither density nor pattern is given)"),
             .any("density", what: "number, record, mask or net", default: .null,
                  "the fraction of all weights to keep, in (0, 1]: per layer, or over the net with scope=\"global\"; or per-layer densities as a record, a mask or a net"),
-            .choice("by", PruneCriterion.self, .magnitude, "the criterion: magnitude, random, snip, grasp, synflow, neuron, filter"),
+            .any("by", what: "criterion name or function", default: .string(PruneCriterion.magnitude.rawValue),
+                 "the criterion: magnitude, random, snip, grasp, synflow, neuron, filter; or a function fn(net, data) returning scores by layer (a record like params(net))"),
             Param("scope", .choice(PruneScope.allCases.map(\.rawValue)), default: .null,
                   "layer: rank within each layer; global: all layers together (default: global for snip, grasp and synflow, as their papers rank; layer otherwise)"),
             .record("rates", what: "a record like {fc3: 0.1}", "a layer's own rate, e.g. {fc3: 0.1}"),
@@ -48,12 +49,22 @@ func maskBuiltins() -> [BuiltinGroup] {
                      next layer's matching input channels
         Equal scores go by position. With rounds > 1 any criterion rescores the net under
         each round's mask (SynFlow's schedule).
+        A criterion of your own is a function: by=fn(net, data) abs(params(net)) end gets
+        the net and data= (nil when not given) and returns scores by layer; the highest
+        are kept, among the weights the net keeps now (scope is per layer unless said).
         """, validate: { a in
             _ = try a.pruneRequest()
         }) { a in
             let net = try a.net()
             let r = try a.pruneRequest()
-            let m = try Pruning.prune(net, by: r.criterion, amount: r.amount, options: r.options, settings: r.settings)
+            let m: Mask
+            if let f = r.user {
+                let scored = try a.ctx.call(f, [try a.value("net"), try a.value("data")])
+                m = try Pruning.keepHighest(scores: try scores(for: net, from: scored), layout: PruneLayout(net),
+                                            current: Mask(of: net), amount: r.amount, options: r.options)
+            } else {
+                m = try Pruning.prune(net, by: r.criterion, amount: r.amount, options: r.options, settings: r.settings)
+            }
             if try a.bool("apply") { try m.apply(to: net) }
             a.ctx.announce(describeMask(m))
             return .object(MaskObject(m))
@@ -125,6 +136,8 @@ struct PruneRequest {
     var amount: PruneAmount
     var options: PruneOptions
     var settings: CriterionSettings
+    /// A criterion written in the language: fn(net, data) returning scores.
+    var user: Value?
 }
 
 extension Args {
@@ -132,15 +145,28 @@ extension Args {
     /// check_args, which imp calls before it trains).
     func pruneRequest() throws -> PruneRequest {
         let net = try net()
-        let criterion = try choice("by", PruneCriterion.self)
+        let criterion: PruneCriterion
+        var user: Value? = nil
+        switch try value("by") {
+        case .string(let s):
+            guard let c = PruneCriterion(rawValue: s) else {
+                throw fail("by", "must be \(Param.choiceList(PruneCriterion.allCases.map(\.rawValue))), got \(quoteString(s))")
+            }
+            criterion = c
+        case .function, .builtin:
+            user = try value("by")
+            criterion = .magnitude
+        case let v:
+            throw fail("by", "must be a criterion's name or a function fn(net, data), got \(describeBrief(v))")
+        }
         guard !(has("rate") && has("density")) else { throw fail("give rate or density, not both") }
         var options = PruneOptions()
-        options.scope = has("scope") ? try choice("scope", PruneScope.self) : criterion.paperScope
+        options.scope = has("scope") ? try choice("scope", PruneScope.self) : (user == nil ? criterion.paperScope : .layer)
         options.rates = try layerFractions("rates")
         if let p = try optionalString("pattern") {
             do { options.pattern = try NMPattern(parsing: p) } catch let e as EngineError { throw fail("pattern", String(e.message.dropFirst("pattern ".count))) }
         }
-        if criterion == .magnitude { options.tieSeed = try optionalInt("seed").map(UInt64.init) }
+        if criterion == .magnitude && user == nil { options.tieSeed = try optionalInt("seed").map(UInt64.init) }
         let amount: PruneAmount
         if has("density") {
             if case .number(let d) = try value("density") {
@@ -162,7 +188,7 @@ extension Args {
         settings.temperature = try number("temperature")
         settings.seed = UInt64(try optionalInt("seed") ?? 0)
         try Pruning.check(criterion, amount: amount, options: options, settings: settings, net: net)
-        return PruneRequest(criterion: criterion, amount: amount, options: options, settings: settings)
+        return PruneRequest(criterion: criterion, amount: amount, options: options, settings: settings, user: user)
     }
 
     /// A record of numbers by layer name, `{fc3: 0.1}`, as a dictionary (empty when the

@@ -26,6 +26,10 @@ final class NetObject: DeclaredMembers {
         return s
     }
 
+    /// `net.fc1` (and `net.fc1.weight`, which can be assigned): the parameters by path.
+    var extraMemberNames: [String] { ParamView(net, prefix: "").memberNames }
+    func extraMember(_ name: String) -> Value? { ParamView(net, prefix: "").member(name) }
+
     static let members: [Member<NetObject>] = [
         Member("architecture", "what it is, as its first line prints it (\"mlp 784-300-100-10\", \"conv2 ...\")") { .string($0.net.architecture) },
         Member("layers", "the names of the prunable layers, in order") { .list($0.net.prunableNames.map { .string($0) }) },

@@ -107,6 +107,10 @@ extension Interpreter {
             env.vars[n] = v
         case .member(let obj, let field, let loc):
             let o = try eval(obj, env)
+            if case .object(let settable as SettableMembers) = o {
+                do { try settable.setMember(field, v) } catch let e as EngineError { throw TicketsError(.runtime, e.message, at: loc) }
+                return
+            }
             guard case .record(let r) = o else {
                 throw TicketsError(.runtime, "cannot set field '\(field)' of \(describeBrief(o)); only records have settable fields", at: loc)
             }
@@ -154,10 +158,8 @@ extension Interpreter {
         case .unary(let op, let x, let loc):
             let v = try eval(x, env)
             if op == "not" { return .bool(!v.isTruthy) }
-            guard case .number(let n) = v else {
-                throw TicketsError(.runtime, "cannot negate \(describeBrief(v))", at: loc)
-            }
-            return .number(-n)
+            if op == "-", case .number(let n) = v { return .number(-n) }
+            return try elementwiseUnary(op, v, at: loc)
         case .binary(let op, let a, let b, let loc):
             return try arithmetic(op, try eval(a, env), try eval(b, env), at: loc)
         case .logical(let op, let a, let b, _):
@@ -176,10 +178,17 @@ extension Interpreter {
         case .call(let fe, let args, let loc):
             let f = try eval(fe, env)
             var positional: [(Value, SourceLoc)] = [], keywords: [(String, Value, SourceLoc)] = []
+            var spreads: [(RecordRef, SourceLoc)] = []
             for a in args {
                 let v = try eval(a.value, env)
-                if let n = a.name { keywords.append((n, v, a.loc)) } else { positional.append((v, a.loc)) }
+                if a.name == spreadMarker {
+                    guard case .record(let r) = v else {
+                        throw TicketsError(.runtime, "'...' spreads a record into keyword arguments, got \(describeBrief(v))", at: a.loc)
+                    }
+                    spreads.append((r, a.loc))
+                } else if let n = a.name { keywords.append((n, v, a.loc)) } else { positional.append((v, a.loc)) }
             }
+            if !spreads.isEmpty { keywords += spreadKeywords(spreads, into: f, positional: positional.count, given: keywords.map(\.0)) }
             return try callValue(f, positional: positional, keywords: keywords, at: loc, calleeExpr: fe)
         case .member(let obj, let name, let loc):
             return try member(try eval(obj, env), name, at: loc)

@@ -8,6 +8,9 @@ extension Interpreter {
         switch (op, a, b) {
         case ("==", _, _): return .bool(try placed(at: loc) { try checkedEqual(a, b) })
         case ("!=", _, _): return .bool(try !placed(at: loc) { try checkedEqual(a, b) })
+        case _ where !a.isString && !b.isString
+                && (TensorValues.takes(a) || TensorValues.takes(b) || op == "&" || op == "|" || a.isMask):
+            if let v = try elementwise(op, a, b, at: loc) { return v }
         case (_, .number(let x), .number(let y)):
             switch op {
             case "+": return .number(x + y)

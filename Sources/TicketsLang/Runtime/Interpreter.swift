@@ -74,7 +74,7 @@ public final class Interpreter: BuiltinContext {
     /// The builtins by domain, in the order help() lists their groups.
     public let builtinGroups: [BuiltinGroup] = dataBuiltins() + netBuiltins() + trainingBuiltins() + maskBuiltins()
         + statisticsBuiltins() + maskStudyBuiltins() + plotBuiltins() + tableBuiltins() + fileBuiltins() + settingBuiltins()
-        + showBuiltins() + languageBuiltins() + collectionBuiltins() + mathBuiltins() + checkBuiltins() + sweepBuiltins()
+        + showBuiltins() + languageBuiltins() + collectionBuiltins() + mathBuiltins() + tensorBuiltins() + checkBuiltins() + sweepBuiltins()
     /// The `name=value` settings of this run (`tks lesson.tks levels=2`).
     public let settings: ScriptSettings
     /// Where values are shown (plots sized to the terminal), and the notebook's tap.

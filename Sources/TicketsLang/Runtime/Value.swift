@@ -270,6 +270,8 @@ func valuesEqual(_ a: Value, _ b: Value, _ state: EqualityState) -> Bool {
     case (.range(let a1, let b1), .range(let a2, let b2)): return a1 == a2 && b1 == b2
     case (.function(let x), .function(let y)): return x === y
     case (.builtin(let x), .builtin(let y)): return x.name == y.name
+    case (.object(let x as TensorObject), .object(let y as TensorObject)):   // tensors compare by value
+        return x === y || (x.isBool == y.isBool && x.tensor.shape == y.tensor.shape && x.tensor.data == y.tensor.data)
     case (.object(let x), .object(let y)): return x === y
     default: return false
     }

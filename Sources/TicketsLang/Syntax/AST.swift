@@ -30,6 +30,9 @@ public indirect enum Expr {
     }
 }
 
+/// The name of a `...record` argument (no keyword can be spelled so).
+let spreadMarker = "..."
+
 public struct Argument {
     public var name: String?     // nil: positional
     public var value: Expr

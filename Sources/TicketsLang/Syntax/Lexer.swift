@@ -14,6 +14,10 @@ public struct Lexer {
     var line: Int
     var col: Int
     var depth = 0   // open brackets
+    /// The bracket depth of each block (`fn`, `if`, `for`, `while`) opened inside
+    /// brackets and not yet closed by its `end`: inside such a block newlines end
+    /// statements again, so a multi-line `fn ... end` can be an argument.
+    var blocks: [Int] = []
     /// The mistakes met so far, in source order; at most `maxErrors` are kept.
     var errors: [TicketsError] = []
     static let maxErrors = 100
@@ -83,7 +87,7 @@ public struct Lexer {
             if c == " " || c == "\t" || c == "\r" { _ = advance() }
             else if c == "#" { while let d = peek(), d != "\n" { _ = advance() } }
             else if c == "\\" && peek(1) == "\n" { _ = advance(); _ = advance() }   // line continuation
-            else if c == "\n" && depth > 0 { _ = advance() }
+            else if c == "\n" && depth > 0 && blocks.last != depth { _ = advance() }
             else { break }
         }
         let l = line, cl = col
@@ -95,6 +99,10 @@ public struct Lexer {
         if c.isLetter || c == "_" {
             var s = ""
             while let d = peek(), d.isLetter || d.isNumber || d == "_" { s.append(advance()) }
+            if depth > 0 {
+                if ["fn", "if", "for", "while"].contains(s) { blocks.append(depth) }
+                if s == "end", blocks.last == depth { blocks.removeLast() }
+            }
             return tok(keywords.contains(s) ? .keyword(s) : .name(s))
         }
         if c == "\"" || c == "'" { return tok(.string(try string(quote: c))) }
@@ -102,10 +110,17 @@ public struct Lexer {
         _ = advance()
         switch c {
         case "(", "[", "{": depth += 1; return tok(.op(String(c)))
-        case ")", "]", "}": depth = max(0, depth - 1); return tok(.op(String(c)))
-        case ",", ":", ";", "%", "^": return tok(.op(String(c)))
+        case ")", "]", "}":
+            depth = max(0, depth - 1)
+            while let b = blocks.last, b > depth { blocks.removeLast() }
+            return tok(.op(String(c)))
+        case ",", ":", ";", "%", "^", "&", "|", "~": return tok(.op(String(c)))
         case ".":
-            if peek() == "." { _ = advance(); return tok(.op("..")) }
+            if peek() == "." {
+                _ = advance()
+                if peek() == "." { _ = advance(); return tok(.op("...")) }   // a record spread into keywords
+                return tok(.op(".."))
+            }
             return tok(.op("."))
         case "+", "-", "*", "/", "=", "<", ">", "!":
             if peek() == "=" { _ = advance(); return tok(.op(String(c) + "=")) }
@@ -158,7 +173,7 @@ public struct Lexer {
             if c == quote { _ = advance(); break }
             if c == "\n" && quote == "'" {
                 record("unterminated string", line: l, col: cl)
-                depth = 0
+                depth = 0; blocks = []
                 break
             }
             if c == "\\" {
@@ -188,7 +203,7 @@ public struct Lexer {
                     if d == "}" { nest -= 1 }
                     if d == "\n" {
                         record("missing '}' in string interpolation", line: sl, col: sc - 1)
-                        depth = 0
+                        depth = 0; blocks = []
                         break scanning
                     }
                     if d == "\"" || d == "'" {
@@ -201,7 +216,7 @@ public struct Lexer {
                         guard peek() != nil else { throw endOfInput() }
                         guard peek() == d else {
                             record("unterminated string", line: l, col: cl)
-                            depth = 0
+                            depth = 0; blocks = []
                             break scanning
                         }
                     }

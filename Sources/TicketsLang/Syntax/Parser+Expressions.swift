@@ -45,8 +45,13 @@ extension Parser {
             let t = advance()
             return .unary("not", try notExpr(), loc(t))
         }
-        return try comparison()
+        return try elementOr()
     }
+
+    // `|` and `&` combine boolean tensors and masks value by value; they bind less
+    // tightly than comparisons, so `w > 0 & g < 0` reads as it would be meant.
+    mutating func elementOr() throws -> Expr { try leftChain(["|"]) { try $0.elementAnd() } }
+    mutating func elementAnd() throws -> Expr { try leftChain(["&"]) { try $0.comparison() } }
 
     mutating func comparison() throws -> Expr {
         try leftChain(["==", "!=", "<", "<=", ">", ">="]) { try $0.rangeExpr() }
@@ -62,10 +67,11 @@ extension Parser {
     mutating func multiplicative() throws -> Expr { try leftChain(["*", "/", "%"]) { try $0.unary() } }
 
     mutating func unary() throws -> Expr {
-        if isOp("-") || isOp("+") {
+        if isOp("-") || isOp("+") || isOp("~") {
             try enter()
             defer { nesting -= 1 }
             let t = advance()
+            if t.kind == .op("~") { return .unary("~", try unary(), loc(t)) }
             return t.kind == .op("-") ? .unary("-", try unary(), loc(t)) : try unary()
         }
         return try power()
@@ -110,7 +116,13 @@ extension Parser {
         var args: [Argument] = []
         var sawKeyword = false
         while !isOp(")") {
-            if case .name(let n) = peek.kind, case .op("=") = tokens[p + 1].kind {
+            if isOp("...") {
+                // `...opts`: the record's fields become keyword arguments.
+                _ = advance()
+                let v = try expression()
+                args.append(Argument(name: spreadMarker, value: v, loc: v.loc))
+                sawKeyword = true
+            } else if case .name(let n) = peek.kind, case .op("=") = tokens[p + 1].kind {
                 let nt = advance(); _ = advance()
                 if args.contains(where: { $0.name == n }) {
                     throw TicketsError(.syntax, "keyword argument '\(n)' given twice", at: loc(nt))
