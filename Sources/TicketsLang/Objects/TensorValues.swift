@@ -157,8 +157,11 @@ enum TensorValues {
         func walk(_ v: Value, _ depth: Int) throws {
             switch v {
             case .list(let l):
-                if depth == shape.count { shape.append(l.items.count) }
-                else if depth > shape.count || shape[depth] != l.items.count {
+                if depth == shape.count {
+                    // A new, deeper level only before any value: after one, rows are set.
+                    guard data.isEmpty else { throw EngineError("has rows of different lengths (a list where a number belongs)") }
+                    shape.append(l.items.count)
+                } else if depth > shape.count || shape[depth] != l.items.count {
                     throw EngineError("has rows of different lengths (a list of \(l.items.count) where \(depth < shape.count ? "one of \(shape[depth])" : "a number") belongs)")
                 }
                 for x in l.items { try walk(x, depth + 1) }
