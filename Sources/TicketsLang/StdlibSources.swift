@@ -243,20 +243,30 @@ end
 # split). Each further level prunes `rate` of the remaining weights by magnitude
 # (`output_rate` for the output layer, 10% as the paper's LeNet; `rates` gives any layer
 # its own, as {fc3: 0.1}), rewinds the survivors and trains again to iteration T.
-#   conv_rate   the rate of the convolution layers (net.conv_layers), as the paper prunes
-#               Conv-2/4/6: conv_rate=0.1 (0.15 for Conv-6), rate=0.2 for the fully
-#               connected layers, output_rate=0.1; default: rate. `rates` wins over both.
+#   conv_rate   the rate of the convolution layers (net.conv_layers). Default: the
+#               paper's for its own nets (Frankle & Carbin 2019, Figure 2): 0.1 for
+#               conv(2) and conv(4), 0.15 for conv(6); for VGG and ResNet `rate`, as
+#               open_lth prunes them (20% a level, globally with scope="global").
+#               `rates` wins over both.
 #   augment     "crop+flip" augments every training batch (see train).
 #   rewind      what survivors are reset to: a snapshot (default: the net as imp starts,
 #               the original LTH), or "reinit": the older control that draws survivors
 #               afresh at every level and prunes from those runs (masks differ too).
-#   rewind_at   k > 0: late rewinding. Level 0 keeps its state at iteration k of its own
-#               run; later levels rewind to it and train the remaining T − k iterations.
-#   controls    any of "reinit", "random", "shuffle": at every level ≥ 1, beside the
-#               ticket, train (a) the ticket's mask with freshly drawn weights, from
-#               iteration 0 for T iterations; (b) a random mask with the ticket's
-#               per-layer densities, and (c) the ticket's mask shuffled within each
-#               layer, both from the rewind point. Their draws derive from the net's seed.
+#   rewind_at   k > 0: late rewinding, as open_lth runs it (Frankle et al. 2020, "Linear
+#               mode connectivity and the LTH"): level 0 trains 0 → k, keeps that state
+#               as the rewind point, then trains k → T with a fresh optimizer, as every
+#               later level does after rewinding (so level 0's momentum restarts at k
+#               too). Later levels rewind to it and train the remaining T − k iterations.
+#   controls    any of "reinit", "random", the two controls of Frankle & Carbin 2019
+#               (Figures 3-4 and 5: random re-initialisation and random sparse nets):
+#               at every level ≥ 1, beside the ticket, train (a) the ticket's mask with
+#               freshly drawn weights, and (b) a random mask with the ticket's per-layer
+#               densities and the rewind point's weights. Both train as the ticket does,
+#               from the rewind point's iteration (0, or k with rewind_at: open_lth's
+#               re-init control) to T. Their draws derive from the net's seed. (The
+#               ticket's mask shuffled within each layer is the same distribution as
+#               "random", uniform with the same per-layer counts, so it is no control
+#               of its own: use shuffle_mask by hand to compare one draw.)
 #   eval_every  evaluate every N iterations (the data set needs a validation split): the
 #               table gains stop_iter and stop_acc, the early-stop iteration (minimum
 #               validation loss) and the test accuracy there, per level and control.
@@ -328,6 +338,15 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     error("imp: by= a function cannot go with run= (a run folder is named by its settings, and a function's code is not among them yet)")
   end
   check_args(prune, {net: net, rate: output_rate}, caller="imp: output_rate")
+  if conv_rate == nil
+    # The LTH paper's rates for its own conv nets (Frankle & Carbin 2019, Figure 2).
+    if net.family == "conv2" or net.family == "conv4"
+      conv_rate = 0.1
+    end
+    if net.family == "conv6"
+      conv_rate = 0.15
+    end
+  end
   if conv_rate != nil
     check_args(prune, {net: net, rate: conv_rate}, caller="imp: conv_rate")
   end
@@ -372,11 +391,14 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     error("imp: rewind_at takes its rewind point from level 0's own run; leave rewind out")
   end
   if type(controls) != "list"
-    error("imp: controls must be a list of \"reinit\", \"random\", \"shuffle\", got {type(controls)}")
+    error("imp: controls must be a list of \"reinit\", \"random\", got {type(controls)}")
   end
   for c in controls
-    if c != "reinit" and c != "random" and c != "shuffle"
-      error("imp: controls must hold \"reinit\", \"random\" or \"shuffle\", got {c}")
+    if c == "shuffle"
+      error("imp: the \"shuffle\" control is the \"random\" one: both draw a uniform mask with the ticket's per-layer counts, so their gap is seed noise; use controls=[\"random\"]")
+    end
+    if c != "reinit" and c != "random"
+      error("imp: controls must hold \"reinit\" or \"random\", got {c}")
     end
   end
   if eval_every != nil and data.validation == 0
@@ -392,6 +414,8 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
   if rewind_at >= total
     error("imp: rewind_at ({rewind_at}) must come before the end of training ({total} iterations)")
   end
+  # The iteration where every run of imp ends (cosine's end).
+  last_step = start + total
 
   formats = {kept: "%", acc: "%.4f", stop_acc: "%.4f"}
   for name in net.layers
@@ -419,6 +443,10 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     if by != nil
       settings.by = by
     end
+    if rewind_at > 0
+      # Since 2026-12: level 0 restarts its optimizer at k, as open_lth does.
+      settings.level0 = "0-k, then k-T with a fresh optimizer"
+    end
     if run == true
       folder = run_folder(settings, name="imp", total=levels + 1)
     else
@@ -440,18 +468,20 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     if level > 0
       prune(net, rate=rate, scope=scope, rates=all_rates, pattern=pattern, by=by, data=data)
       if reinit_mode
-        reinit(net, seed=derive_seed(net.seed, level))
+        reinit(net, seed=derive_seed(net.seed, level), step=start)
       else
         _rewind_to(net, rewind)
       end
     end
     n = total - (net.step - start)
     if level == 0 and rewind_at > 0
-      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, snapshot_at=[start + rewind_at], quiet=true)
-      rewind = h.snapshots[0]
-      h = h.history
+      # open_lth's pretraining: 0 → k, the rewind point, then k → T afresh.
+      h0 = train(net, data, steps=rewind_at, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
+      rewind = snapshot(net)
+      h = train(net, data, steps=n - rewind_at, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, fresh_optimizer=true, quiet=true)
+      h = _rows(h0) + _rows(h)
     else
-      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
+      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
     end
     r = evaluate(net, data)
     d = density(net)
@@ -471,23 +501,18 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       if level > 0
         cnet = clone(net)
         if c == "reinit"
-          reinit(cnet, seed=derive_seed(net.seed, 1000 + level))
-          cn = total
+          reinit(cnet, seed=derive_seed(net.seed, 1000 + level), step=start + rewind_at)
         else
-          if c == "random"
-            apply(cnet, random_mask(net, density=d, seed=derive_seed(net.seed, 2000 + level)))
-          else
-            apply(cnet, shuffle_mask(net, seed=derive_seed(net.seed, 3000 + level)))
-          end
+          apply(cnet, random_mask(net, density=d, seed=derive_seed(net.seed, 2000 + level)))
           _rewind_to(cnet, rewind)
-          cn = n
         end
+        cn = n
         # A control keeps the ticket's density in every layer, exactly.
         cd = density(cnet)
         for name in net.layers
           assert(cd[name] == d[name], "imp: the {c} control's {name} density {cd[name]} differs from the ticket's {d[name]}")
         end
-        ch = train(cnet, data, steps=cn, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
+        ch = train(cnet, data, steps=cn, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
         row[c + "_acc"] = evaluate(cnet, data).acc
         if eval_every != nil
           cbest = early_stop(ch)
@@ -522,6 +547,15 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     folder.finish(t)
   end
   return t
+end
+
+# A table's rows as a list (to join two histories).
+fn _rows(t)
+  rows = []
+  for row in t
+    push(rows, row)
+  end
+  return rows
 end
 
 # The levels a run folder holds (imp's run=): their rows go into t, the last one's net

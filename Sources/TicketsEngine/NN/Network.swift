@@ -143,11 +143,11 @@ public final class Network {
     /// from streams no initialisation uses. Resets the iteration count and optimizer.
     /// Returns the seed it used.
     @discardableResult
-    public func redraw(seed: UInt64? = nil) -> UInt64 {
+    public func redraw(seed: UInt64? = nil, step: Int = 0) -> UInt64 {
         redraws += 1
         let s = seed ?? RNG.mix(self.seed, UInt64(redraws))
         initialize(seed: s, streamBase: Network.redrawStreams)
-        step = 0
+        self.step = step
         optimizer = nil
         return s
     }

@@ -96,15 +96,17 @@ func netBuiltins() -> [BuiltinGroup] {
         Builtin("reinit", [
             .net("net", "the net to re-draw"),
             Param("seed", .int(min: 0, max: nil), default: .null, "seeds the new weights (default: derived from the net's seed and its count of re-draws)"),
+            .int("step", 0, min: 0, "the iteration count the re-drawn net starts at (open_lth's re-init control of a late-rewound ticket starts at the rewind iteration k)"),
         ], doc: """
         Draws the net's weights and biases afresh from its initialiser and keeps its
         current mask: the random re-initialisation control of the LTH paper (Frankle &
         Carbin 2019, §2). The draws come from streams no initialisation uses, so even
         reinit(net, seed=net.seed) differs from the net's original weights; without a
-        seed each re-draw is new and depends on the net's seed. Resets net.step and the
-        optimizer. Returns the seed used.
+        seed each re-draw is new and depends on the net's seed. Resets the optimizer
+        and sets net.step to step (0 unless given: the data order and the schedule
+        then go on from there). Returns the seed used.
         """) { a in
-            let s = try a.net().redraw(seed: try a.optionalInt("seed").map(UInt64.init))
+            let s = try a.net().redraw(seed: try a.optionalInt("seed").map(UInt64.init), step: try a.int("step"))
             return .int(Int(s))
         },
         Builtin("clone", [.net("net", "the net to copy")], doc: """

@@ -32,6 +32,9 @@ final class NetObject: DeclaredMembers {
 
     static let members: [Member<NetObject>] = [
         Member("architecture", "what it is, as its first line prints it (\"mlp 784-300-100-10\", \"conv2 ...\")") { .string($0.net.architecture) },
+        Member("family", "the kind of net, the architecture's first word: \"mlp\", \"conv2\", \"conv6\", \"vgg16\", \"resnet20\", \"sequential\"") {
+            .string(String($0.net.architecture.prefix { $0 != " " }))
+        },
         Member("layers", "the names of the prunable layers, in order") { .list($0.net.prunableNames.map { .string($0) }) },
         Member("sizes", "the input size, then each prunable layer's output size") { o in
             .list(([o.net.inputSize] + o.net.prunable.map { $0.weight.shape[0] }).map { .int($0) })
