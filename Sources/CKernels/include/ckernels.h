@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include "cpu.h"
 #include "peak.h"
+#include "winograd.h"
 
 // Adam on indices [lo, hi): gi = g⊙m + wd·w; m1 ← b1·m1 + (1−b1)·gi;
 // v ← b2·v + (1−b2)·gi²; w ← (w − s1·m1 / (sqrt(v·inv2) + eps)) ⊙ m.

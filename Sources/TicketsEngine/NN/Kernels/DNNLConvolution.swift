@@ -5,11 +5,14 @@ import Foundation
 /// PyTorch's CPU convolutions) measured 2.7× (direct) and 5× (Winograd) faster than
 /// im2col + sgemm on Conv-2's 64→64 layer at batch 60 on this machine
 /// (docs/performance.md). `TICKETS_CONV` picks one for the process: "winograd" (the
-/// default: F(4×4, 3×3) Winograd where oneDNN offers it, for 3×3 stride-1 layers;
-/// direct elsewhere), "direct", or "im2col" (Tickets' own kernels, also the fallback
-/// when oneDNN cannot make a primitive).
+/// default: F(4×4, 3×3) Winograd for 3×3 stride-1 layers from 8 channels, oneDNN's
+/// where it offers one, Tickets' own (NN/Kernels/Winograd.swift) where it does not, as
+/// on AVX2 CPUs; oneDNN direct elsewhere), "tickets-winograd" (Tickets' own even where
+/// oneDNN has one, to compare them), "direct", or "im2col" (Tickets' own per-sample
+/// kernels, also the fallback when oneDNN cannot make a primitive).
 public enum ConvAlgorithm: String, Sendable {
     case winograd, direct, im2col
+    case ticketsWinograd = "tickets-winograd"
 
     public static let selected: ConvAlgorithm = {
         ProcessInfo.processInfo.environment["TICKETS_CONV"].flatMap(ConvAlgorithm.init(rawValue:)) ?? .winograd
@@ -23,12 +26,18 @@ public enum ConvAlgorithm: String, Sendable {
         return DNNLConvolution.make(shape, samples: 2, bias: true, algorithm: .winograd) != nil
     }()
 
+    /// Whether 3×3 stride-1 layers run Tickets' own Winograd kernels.
+    public static var ownWinograd: Bool {
+        selected == .ticketsWinograd || (selected == .winograd && !winogradOffered)
+    }
+
     /// What `tks --version` says runs: "Winograd for 3×3 layers from 8 channels, direct
     /// below" or "direct (oneDNN has no Winograd for this CPU)".
     public static var description: String {
         switch selected {
         case .winograd where winogradOffered: return "oneDNN Winograd for 3×3 layers from \(winogradMinChannels) channels, direct elsewhere"
-        case .winograd: return "oneDNN direct (its Winograd needs AVX-512)"
+        case .winograd, .ticketsWinograd:
+            return "Tickets' Winograd F(4×4, 3×3) for 3×3 layers from \(winogradMinChannels) channels (oneDNN's needs AVX-512), oneDNN direct elsewhere"
         case .direct: return "oneDNN direct"
         case .im2col: return "im2col + gemm"
         }

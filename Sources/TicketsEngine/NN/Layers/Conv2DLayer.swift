@@ -34,6 +34,9 @@ public final class Conv2D: Layer {
     /// oneDNN's primitives by number of samples, one per thread (nil where oneDNN
     /// cannot make them: the layer then runs its im2col kernels), made on first use.
     private var dnnlConvolutions: [Int: [DNNLConvolution?]] = [:]
+    /// Tickets' own Winograd kernels, for a 3×3 stride-1 layer where Winograd is chosen
+    /// and oneDNN offers none (ConvAlgorithm.ownWinograd).
+    private let winograd: WinogradConvolution?
 
     /// Makes oneDNN's primitives for the sample counts a batch of `batch` is split into
     /// (before the split: the two threads only read them).
@@ -88,6 +91,13 @@ public final class Conv2D: Layer {
         scratch = [Buffer(perThread), Buffer(perThread)]
         dWeight = PartialGradient(count: geometry.weightCount)
         dBias = bias ? PartialGradient(count: outChannels) : nil
+        winograd = Conv2D.ownWinograd(geometry)
+    }
+
+    /// Tickets' Winograd for this geometry when the choice of kernels says so.
+    private static func ownWinograd(_ s: Conv2DShape) -> WinogradConvolution? {
+        guard ConvAlgorithm.ownWinograd, WinogradConvolution.offered(s), s.inChannels >= winogradMinChannels else { return nil }
+        return WinogradConvolution(s)
     }
 
     private init(copying l: Conv2D) {
@@ -98,6 +108,7 @@ public final class Conv2D: Layer {
         scratch = l.scratch.map { Buffer($0.capacity) }
         dWeight = PartialGradient(count: l.dWeight.count)
         dBias = l.dBias.map { PartialGradient(count: $0.count) }
+        winograd = Conv2D.ownWinograd(l.geometry)
     }
 
     /// An independent copy: the same parameters (values and mask) and mode.
@@ -134,6 +145,18 @@ public final class Conv2D: Layer {
         let y = out.ensure(batch * outputSize)
         let s = geometry, inSize = inputSize, outSize = outputSize
         let scratch = scratch.map(\.ptr)
+        if let winograd {
+            weight.value.data.withUnsafeBufferPointer { w in
+                winograd.prepare(weights: w.baseAddress!)
+                withOptionalValues(bias) { b in
+                    _ = splitSamples(batch, work: work(batch)) { thread, samples in
+                        let lo = samples.lowerBound
+                        winograd.forward(x: x + lo * inSize, samples: samples.count, bias: b, y: y + lo * outSize, thread: thread)
+                    }
+                }
+            }
+            return UnsafePointer(y)
+        }
         prepareConvolutions(batch: batch)
         weight.value.data.withUnsafeBufferPointer { w in
             withOptionalValues(bias) { b in
@@ -160,11 +183,18 @@ public final class Conv2D: Layer {
         guard let x = input else { return nil }
         let s = geometry, inSize = inputSize, outSize = outputSize
         let d: UnsafeMutablePointer<Float>? = needInputGrad ? dx.ensure(batch * inSize) : nil
-        let scratch = scratch.map(\.ptr), dWeight = dWeight, dBias = dBias
-        prepareConvolutions(batch: batch)
+        let scratch = scratch.map(\.ptr), dWeight = dWeight, dBias = dBias, winograd = winograd
+        if winograd == nil { prepareConvolutions(batch: batch) }
         let threads = weight.value.data.withUnsafeBufferPointer { w in
-            splitSamples(batch, work: work(batch) * (needInputGrad ? 2 : 1)) { thread, samples in
+            if let winograd { winograd.prepare(weights: w.baseAddress!) }
+            return splitSamples(batch, work: work(batch) * (needInputGrad ? 2 : 1)) { thread, samples in
                 let dw = dWeight.zeroedPart(thread), db = dBias?.zeroedPart(thread)
+                if let winograd {
+                    let lo = samples.lowerBound
+                    winograd.backward(x: x + lo * inSize, dy: dy + lo * outSize, samples: samples.count, dw: dw, db: db,
+                                      dx: d.map { $0 + lo * inSize }, thread: thread)
+                    return
+                }
                 if let conv = dnnlConvolution(samples: samples.count, thread: thread) {
                     let lo = samples.lowerBound
                     conv.backward(x: x + lo * inSize, dy: dy + lo * outSize, w: w.baseAddress!, dw: dw, db: db,
