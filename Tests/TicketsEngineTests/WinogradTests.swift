@@ -74,4 +74,40 @@ struct WinogradTests {
         } } }
         T.expectClose(dw, conv2dBackwardReference(s, x: x, weight: w, dy: dy).dWeight, tolerance: 1e-3, "dW")
     }
+
+    /// Winograd runs where it does at most a third of the direct work.
+    @Test func itRunsWhereItSavesWork() throws {
+        func layer(_ c: Int, _ size: Int, kernel: Int = 3, stride: Int = 1) throws -> Conv2DShape {
+            try Conv2DShape(batch: 1, inChannels: c, inHeight: size, inWidth: size, outChannels: c,
+                            kernelHeight: kernel, kernelWidth: kernel, stride: stride, padding: kernel / 2)
+        }
+        for size in [4, 7, 8, 14, 16, 28, 32] { #expect(WinogradConvolution.pays(try layer(64, size)), "\(size)×\(size)") }
+        for size in [1, 2, 3, 5, 6] { #expect(!WinogradConvolution.pays(try layer(64, size)), "\(size)×\(size)") }
+        #expect(!WinogradConvolution.pays(try layer(3, 32)))              // a first layer: too few channels
+        #expect(!WinogradConvolution.pays(try layer(64, 32, stride: 2)))
+        #expect(!WinogradConvolution.pays(try layer(64, 32, kernel: 5)))
+    }
+
+    /// The layer on its default kernels (Tickets' Winograd on an AVX2 CPU, oneDNN's on
+    /// AVX-512) against the reference, over a batch both threads share.
+    @Test func theLayerMatchesTheReference() throws {
+        var rng = RNG(seed: 47)
+        let l = try Conv2D(name: "conv2", inputShape: [16, 12, 12], outChannels: 8)
+        l.weight.value.data = T.randomArray(l.weight.count, &rng)
+        l.bias!.value.data = T.randomArray(8, &rng)
+        let batch = 9
+        let s = try Conv2DShape(batch: batch, inChannels: 16, inHeight: 12, inWidth: 12, outChannels: 8,
+                                kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let x = T.randomArray(s.inputCount, &rng), dy = T.randomArray(s.outputCount, &rng)
+        let (y, dx): ([Float], [Float]) = withPointers(x) { xp in withPointers(dy) { dyp in
+            let y = Array(UnsafeBufferPointer(start: l.forward(xp, batch: batch), count: s.outputCount))
+            let dx = Array(UnsafeBufferPointer(start: l.backward(dyp, batch: batch, needInputGrad: true)!, count: s.inputCount))
+            return (y, dx)
+        } }
+        T.expectClose(y, conv2dForwardReference(s, x: x, weight: l.weight.value.data, bias: l.bias!.value.data), tolerance: 1e-3, "y")
+        let ref = conv2dBackwardReference(s, x: x, weight: l.weight.value.data, dy: dy)
+        T.expectClose(dx, ref.dx, tolerance: 1e-3, "dx")
+        T.expectClose(l.weight.grad!.data, ref.dWeight, tolerance: 1e-3, "dW")
+        T.expectClose(l.bias!.grad!.data, ref.dBias, tolerance: 1e-3, "db")
+    }
 }

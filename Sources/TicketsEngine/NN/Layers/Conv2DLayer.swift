@@ -96,7 +96,7 @@ public final class Conv2D: Layer {
 
     /// Tickets' Winograd for this geometry when the choice of kernels says so.
     private static func ownWinograd(_ s: Conv2DShape) -> WinogradConvolution? {
-        guard ConvAlgorithm.ownWinograd, WinogradConvolution.offered(s), s.inChannels >= winogradMinChannels else { return nil }
+        guard ConvAlgorithm.ownWinograd, WinogradConvolution.pays(s) else { return nil }
         return WinogradConvolution(s)
     }
 
