@@ -13,7 +13,7 @@ enum FileFormat: String {
 func fileBuiltins() -> [BuiltinGroup] {
     [BuiltinGroup("Files", [
         Builtin("save", [
-            .any("value", what: "table, net, mask, snapshot, tensor or plot", "what to write"),
+            .any("value", what: "table, net, mask, snapshot, tensor, record of tensors or plot", "what to write"),
             .string("path", "the file; its extension says the format"),
         ], doc: """
         Writes a value to a file, atomically (a temporary file, then a rename: a failed
@@ -27,6 +27,9 @@ func fileBuiltins() -> [BuiltinGroup] {
                              prune.custom_from_mask
           snapshot           .safetensors or .npz, like a net
           tensor             .npy (or .safetensors, .npz)
+          record of tensors  .safetensors or .npz, each tensor under its dotted path
+                             (save(params(net), "p.npz") holds fc1.weight, ...); NumPy's
+                             np.load and safetensors' load_file read it
           plot               .svg: a standalone figure
         safetensors files also carry the layer names, the net's description and its
         iteration count as metadata (.npz has no room for them). examples/interchange.md
@@ -37,8 +40,15 @@ func fileBuiltins() -> [BuiltinGroup] {
                 throw a.fail("path", "must end in a known extension (.csv, .json, .safetensors, .npz, .npy, .svg), got \(quoteString(path))")
             }
             try checkFolder(path, a)
+            if case .record(let r) = v {
+                guard format == .safetensors || format == .npz else {
+                    throw a.fail("path", "must end in .safetensors or .npz to hold a record of tensors, got \(quoteString(path))")
+                }
+                try writeArchive(try TensorRecordFiles.archive(of: r, a), format, to: path)
+                return .null
+            }
             guard case .object(let o) = v else {
-                throw a.fail("value", "cannot be saved: save writes tables, nets, masks, snapshots, tensors and plots; got \(describeBrief(v))")
+                throw a.fail("value", "cannot be saved: save writes tables, nets, masks, snapshots, tensors, records of tensors and plots; got \(describeBrief(v))")
             }
             switch (o, format) {
             case (let p as PlotObject, .svg): try savePlot(p, to: path, a)
@@ -62,7 +72,7 @@ func fileBuiltins() -> [BuiltinGroup] {
                 case is NetObject, is MaskObject, is SnapshotObject: formats = ".safetensors or .npz"
                 case is TensorObject: formats = ".npy, .safetensors or .npz"
                 case is PlotObject: formats = ".svg"
-                default: throw a.fail("value", "cannot be saved: save writes tables, nets, masks, snapshots, tensors and plots; got \(describeBrief(v))")
+                default: throw a.fail("value", "cannot be saved: save writes tables, nets, masks, snapshots, tensors, records of tensors and plots; got \(describeBrief(v))")
                 }
                 throw a.fail("path", "must end in \(formats) for \(describeBrief(v)), got \(quoteString(path))")
             }
@@ -71,6 +81,7 @@ func fileBuiltins() -> [BuiltinGroup] {
         Builtin("load", [
             .string("path", "the file; its extension says the format"),
             .object("like", "net", what: "a net", optional: true, "a net of the file's architecture (needed when the file does not say which net it holds)"),
+            .choice("as", ["auto", "tensors"], "auto", "\"tensors\": a .safetensors or .npz file's every entry as a record of tensors, nested by the dots of the names, whatever it holds"),
         ], doc: """
         Reads a file that save wrote, or one from NumPy or PyTorch:
           .csv, .json        a table
@@ -80,6 +91,10 @@ func fileBuiltins() -> [BuiltinGroup] {
                              pruned module's N.weight_orig and N.weight_mask (the net keeps
                              the mask); masks may be stored as float, int or bool.
           .npy               a tensor
+        With as="tensors", a .safetensors or .npz file is read as plain tensors: a record
+        nested by the dots of its names (fc1.weight is r.fc1.weight, 0.weight r["0"].weight),
+        as params(net) is; save writes such records back. Any NumPy or safetensors file
+        loads this way.
         A net's architecture comes from the file's metadata, or from its shapes when they
         are an MLP's, or from like=net. Every entry is checked: a missing or unexpected
         name, a wrong shape, a mask that is not 0/1, a truncated or altered file is an
@@ -95,6 +110,12 @@ func fileBuiltins() -> [BuiltinGroup] {
                 throw a.fail("path", "must end in .csv, .json, .safetensors, .npz or .npy, got \(quoteString(path))")
             }
             let like = a.has("like") ? try a.net("like") : nil
+            if try a.string("as") == "tensors" {
+                guard format == .safetensors || format == .npz else {
+                    throw a.fail("as", "\"tensors\" reads .safetensors and .npz files, got \(quoteString(path))")
+                }
+                return TensorRecordFiles.record(of: format == .safetensors ? try Safetensors.read(path: path) : try NPZ.read(path: path))
+            }
             switch format {
             case .csv:
                 return .object(try Table.fromCSV(try readFileBytes(path), name: path))
