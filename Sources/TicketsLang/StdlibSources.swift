@@ -64,14 +64,8 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
     end
   end
   check_args(prune, {net: net, density: density, scope: scope, pattern: pattern, by: by, data: data}, caller="gmp")
-  if type(initial) != "number" or initial < density or initial > 1
+  if initial < density
     error("gmp: initial must be a density in [density, 1], got {initial}")
-  end
-  if type(regrow) != "bool"
-    error("gmp: regrow must be true or false, got {regrow}")
-  end
-  if type(regrow_rate) != "number" or regrow_rate < 0 or regrow_rate > 1
-    error("gmp: regrow_rate must be in [0, 1], got {regrow_rate}")
   end
   check_args(_regrow_step, {net: net, data: data, rate: regrow_rate, batch: regrow_batch, pattern: pattern}, caller="gmp")
   total = steps
@@ -81,14 +75,11 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
   if stop == nil
     stop = floor(total * 3 / 4)
   end
-  if type(start) != "number" or start < 0 or start != floor(start) or type(stop) != "number" or stop != floor(stop) or stop < start or stop > total
+  if stop < start or stop > total
     error("gmp: start and stop must be iterations with 0 ≤ start ≤ stop ≤ {total} (the run's length), got start={start}, stop={stop}")
   end
   if every == nil
     every = max(1, ceil((stop - start) / 10))
-  end
-  if type(every) != "number" or every < 1 or every != floor(every)
-    error("gmp: every must be a whole number ≥ 1, got {every}")
   end
 
   base = net.step
@@ -97,6 +88,7 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
     columns = ["iteration", "density", "kept", "regrown", "acc"]
   end
   t = table(columns, formats={density: "%", kept: "%", acc: "%.4f"})
+  keep_partial(t, "pruning step")
   points = []
   p = start
   while p < stop
@@ -147,9 +139,6 @@ end
 # pattern. The net itself is not changed. Returns a table: mask ("dense", "unstructured"
 # or the pattern), kept, acc, loss and drop (the accuracy lost against the dense net).
 fn oneshot(net, data, densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01], patterns=[], scope="layer", by="magnitude", split="test")
-  if type(densities) != "list" or type(patterns) != "list"
-    error("oneshot: densities and patterns must be lists, got {type(densities)} and {type(patterns)}")
-  end
   for d in densities
     check_args(prune, {net: net, density: d, scope: scope, by: by, data: data}, caller="oneshot")
   end
@@ -158,6 +147,7 @@ fn oneshot(net, data, densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01], pa
   end
   check_args(evaluate, {net: net, data: data, split: split}, caller="oneshot")
   t = table(["mask", "kept", "acc", "loss", "drop"], formats={kept: "%", acc: "%.4f", loss: "%.4f", drop: "%.4f"})
+  keep_partial(t, "row")
   dense = evaluate(net, data, split=split)
   t.add({mask: "dense", kept: density(net).total, acc: dense.acc, loss: dense.loss, drop: 0})
   for d in densities
@@ -266,7 +256,7 @@ end
 #   by          the criterion every level prunes by (default magnitude, IMP's): a name
 #               prune takes ("snip", ...) or a function fn(net, data) returning scores
 #               by layer, as prune(by=) takes it; it ranks the weights the net keeps.
-#   quiet       no progress line per level.
+#   quiet       no progress: neither the line per level nor the bar within it.
 #   preset      a record such as preset("lth-lenet"): the arguments left out take its
 #               values (explicit arguments win).
 #   run         true, or a folder's path: keep every finished level in a run folder
@@ -314,13 +304,9 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     end
   end
 
-  # Check every argument before the first (long) training.
-  if type(levels) != "number" or levels < 0 or levels != floor(levels)
-    error("imp: levels must be a whole number ≥ 0, got {levels}")
-  end
-  if type(rewind_at) != "number" or rewind_at < 0 or rewind_at != floor(rewind_at)
-    error("imp: rewind_at must be a whole number ≥ 0 (an iteration), got {rewind_at}")
-  end
+  # Check every argument before the first (long) training: each one's kind and range
+  # by its declaration (Binding/LibraryParams.swift), as the call began; here what
+  # concerns several arguments, and train's and prune's own checks.
   train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, eval_every: eval_every, augment: augment}
   check_args(train, train_args, caller="imp")
   check_args(prune, {net: net, rate: rate, rates: rates, scope: scope, pattern: pattern, by: by, data: data}, caller="imp")
@@ -371,9 +357,6 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
   if rewind_at > 0 and (missing("rewind") == false or reinit_mode)
     error("imp: rewind_at takes its rewind point from level 0's own run; leave rewind out")
   end
-  if type(controls) != "list"
-    error("imp: controls must be a list of \"reinit\", \"random\", \"shuffle\", got {type(controls)}")
-  end
   for c in controls
     if c != "reinit" and c != "random" and c != "shuffle"
       error("imp: controls must hold \"reinit\", \"random\" or \"shuffle\", got {c}")
@@ -409,6 +392,8 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     formats = _per_class_formats(formats, data)
   end
   t = table(columns + net.layers, formats=formats)
+  # Ctrl-C keeps the finished levels: the caller's statement binds t.
+  keep_partial(t, "level")
 
   # A run folder: its finished levels come back into t and the net, and the loop goes
   # on after the last of them.
@@ -447,11 +432,11 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     end
     n = total - (net.step - start)
     if level == 0 and rewind_at > 0
-      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, snapshot_at=[start + rewind_at], quiet=true)
+      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, snapshot_at=[start + rewind_at], quiet=quiet, transient=true, label="level {level}/{levels}")
       rewind = h.snapshots[0]
       h = h.history
     else
-      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
+      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=quiet, transient=true, label="level {level}/{levels}")
     end
     r = evaluate(net, data)
     d = density(net)
@@ -487,7 +472,7 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
         for name in net.layers
           assert(cd[name] == d[name], "imp: the {c} control's {name} density {cd[name]} differs from the ticket's {d[name]}")
         end
-        ch = train(cnet, data, steps=cn, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
+        ch = train(cnet, data, steps=cn, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=quiet, transient=true, label="level {level}/{levels} {c}")
         row[c + "_acc"] = evaluate(cnet, data).acc
         if eval_every != nil
           cbest = early_stop(ch)
@@ -515,7 +500,7 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       end
     end
     if not quiet
-      progress("level {level}/{levels}  {pct(d.total)} kept  acc {fmt(r.acc)}{note}", done=level == levels)
+      progress("level {level}/{levels}  {pct(d.total)} kept  acc {fmt(r.acc)}{note}", done=true)
     end
   end
   if folder != nil and not folder.done
@@ -569,10 +554,7 @@ end
 # error_a, error_b) with the two nets as a and b. A masked net's copies keep its mask.
 # The paper calls a net stable at `at` when the barrier is under 0.02.
 fn instability(net, data, at=0, epochs=1, steps=nil, seeds=[1, 2], lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, data_seed=0, points=30)
-  if type(at) != "number" or at < 0 or at != floor(at)
-    error("instability: at must be a whole number ≥ 0 (an iteration), got {at}")
-  end
-  if type(seeds) != "list" or len(seeds) != 2
+  if len(seeds) != 2
     error("instability: seeds must be a list of two data-order seeds, got {seeds}")
   end
   check_args(train, {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, seed: data_seed}, caller="instability")

@@ -66,6 +66,7 @@ func fileBuiltins() -> [BuiltinGroup] {
                 }
                 throw a.fail("path", "must end in \(formats) for \(describeBrief(v)), got \(quoteString(path))")
             }
+            a.ctx.announce("saved the \(o.typeName) to \(path)")   // as :save confirms
             return .null
         },
         Builtin("load", [
