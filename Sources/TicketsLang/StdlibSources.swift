@@ -259,16 +259,17 @@ end
 #   quiet       no progress: neither the line per level nor the bar within it.
 #   preset      a record such as preset("lth-lenet"): the arguments left out take its
 #               values (explicit arguments win).
-#   run         true, or a folder's path: keep every finished level in a run folder
+#   folder      true, or a folder's path: keep every finished level in a run folder
 #               (run_folder: named by the hash of the net's fingerprint, the data and
 #               every argument; true puts it under runs/). Called again with the same
 #               net and arguments, imp resumes after the last finished level (after
 #               Ctrl-C, a crash or a killed process) and gives the table an
 #               uninterrupted run gives; a finished run returns its table at once and
 #               leaves the net as its last level did. See docs/experiments.md.
+#               run= is its old name and still works.
 # Returns a table: level, kept, acc (test accuracy at the end), [stop_iter, stop_acc],
 # each layer's density, then each control's columns.
-fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", pattern=nil, per_class=false, quiet=false, preset=nil, run=nil, by=nil)
+fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", pattern=nil, per_class=false, quiet=false, preset=nil, folder=nil, run=nil, by=nil)
   # A preset fills the arguments the caller left out.
   if preset != nil
     if type(preset) != "record"
@@ -310,8 +311,15 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
   train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, eval_every: eval_every, augment: augment}
   check_args(train, train_args, caller="imp")
   check_args(prune, {net: net, rate: rate, rates: rates, scope: scope, pattern: pattern, by: by, data: data}, caller="imp")
-  if run != nil and by != nil and type(by) != "string"
-    error("imp: by= a function cannot go with run= (a run folder is named by its settings, and a function's code is not among them yet)")
+  # folder= names the run folder; run= is its old name, kept so older scripts run.
+  if run != nil
+    if folder != nil
+      error("imp: folder and run are one argument (run is its old name); give folder alone")
+    end
+    folder = run
+  end
+  if folder != nil and by != nil and type(by) != "string"
+    error("imp: by= a function cannot go with folder= (a run folder is named by its settings, and a function's code is not among them yet)")
   end
   check_args(prune, {net: net, rate: output_rate}, caller="imp: output_rate")
   if conv_rate != nil
@@ -334,8 +342,8 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       end
     end
   end
-  if run != nil and run != true and type(run) != "string"
-    error("imp: run must be true (a run folder under runs/) or a folder's path, got {type(run)} {run}")
+  if folder != nil and folder != true and type(folder) != "string"
+    error("imp: folder must be true (a run folder under runs/) or a folder's path, got {type(folder)} {folder}")
   end
   rewind_setting = "the net as imp starts"
   if type(rewind) == "snapshot"
@@ -397,27 +405,27 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
 
   # A run folder: its finished levels come back into t and the net, and the loop goes
   # on after the last of them.
-  folder = nil
+  rf = nil
   first = 0
-  if run != nil
+  if folder != nil
     settings = {call: "imp", net: net.architecture, net_fingerprint: net.fingerprint, data: {name: data.name, source: data.source, train: data.train, validation: data.validation, test: data.test}, levels: levels, rate: rate, output_rate: output_rate, conv_rate: conv_rate, rates: rates, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, rewind: rewind_setting, rewind_at: rewind_at, controls: controls, eval_every: eval_every, scope: scope, seed: seed, augment: augment, pattern: pattern, per_class: per_class}
     if by != nil
       settings.by = by
     end
-    if run == true
-      folder = run_folder(settings, name="imp", total=levels + 1)
+    if folder == true
+      rf = run_folder(settings, name="imp", total=levels + 1)
     else
-      folder = run_folder(settings, name="imp", path=run, total=levels + 1)
+      rf = run_folder(settings, name="imp", path=folder, total=levels + 1)
     end
-    first = _imp_resume(folder, net, t)
+    first = _imp_resume(rf, net, t)
     if first > 0 and rewind_at > 0
-      rewind = load(folder.file("rewind.safetensors"))
+      rewind = load(rf.file("rewind.safetensors"))
     end
     if first > levels and not quiet
-      progress("imp: all {levels} levels finished before, in {folder.path}", done=true)
+      progress("imp: all {levels} levels finished before, in {rf.path}", done=true)
     end
     if first > 0 and first <= levels and not quiet
-      progress("level {first - 1}/{levels} finished before: resuming from {folder.path}", done=true)
+      progress("level {first - 1}/{levels} finished before: resuming from {rf.path}", done=true)
     end
   end
 
@@ -484,14 +492,14 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       end
     end
     t.add(row)
-    if folder != nil
+    if rf != nil
       # The level's net (weights, mask, step), then its log record: a level is
       # finished when its record is there.
-      save(net, folder.file("level-{level}.safetensors"))
+      save(net, rf.file("level-{level}.safetensors"))
       if level == 0 and rewind_at > 0
-        save(rewind, folder.file("rewind.safetensors"))
+        save(rewind, rf.file("rewind.safetensors"))
       end
-      folder.log({call: "imp", level: level, seeds: {net: net.seed, data: seed}, row: row})
+      rf.log({call: "imp", level: level, seeds: {net: net.seed, data: seed}, row: row})
     end
     note = ""
     for c in controls
@@ -503,13 +511,13 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       progress("level {level}/{levels}  {pct(d.total)} kept  acc {fmt(r.acc)}{note}", done=true)
     end
   end
-  if folder != nil and not folder.done
-    folder.finish(t)
+  if rf != nil and not rf.done
+    rf.finish(t)
   end
   return t
 end
 
-# The levels a run folder holds (imp's run=): their rows go into t, the last one's net
+# The levels a run folder holds (imp's folder=): their rows go into t, the last one's net
 # (weights, mask and step) into net. Returns the first level still to run.
 fn _imp_resume(folder, net, t)
   last = -1

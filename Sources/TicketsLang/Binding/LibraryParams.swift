@@ -35,7 +35,8 @@ extension Interpreter {
                 .bool("per_class", false, "record each class's test recall at every level"),
                 .bool("quiet", false, "no progress line per level"),
                 .preset,
-                .any("run", what: "true or a folder's path", "keep every finished level in a run folder, and resume from it (true: under runs/)"),
+                .any("folder", what: "true or a folder's path", "keep every finished level in a run folder, and resume from it (true: under runs/)"),
+                .any("run", what: "true or a folder's path", "the old name of folder= (still works)"),
             ] + from("prune", "by"),
             "gmp": [
                 .net("net", "the net to train and prune (in place)"),
