@@ -88,4 +88,16 @@ struct InterruptTests {
         #expect(j.message.contains("; j holds the search's mask so far and its 1 finished epoch"), "\(j.message)")
         #expect(try shown("j.partial") == "true")
     }
+
+    @Test func anInterruptedSweepKeepsItsFinishedRuns() throws {
+        let folder = NSTemporaryDirectory() + "tickets-interrupted-sweep-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try interp.run("fn experiment(k=1)\n  return {v: k * 2}\nend", file: "sweep")
+        var runs = 0
+        interp.shouldStop = { runs += 1; return runs > 8 }
+        let e = try failure("s = sweep(experiment, grid={k: [1, 2, 3, 4, 5, 6]}, workers=0, folder=\"\(folder)\", quiet=true)")
+        #expect(e.message.hasPrefix("sweep: interrupted; the finished runs are kept in"), "\(e.message)")
+        #expect(e.message.contains("; s holds the "), "\(e.message)")
+        #expect(try shown("s").contains("(partial: interrupted; the "))
+    }
 }

@@ -186,4 +186,18 @@ struct NotebookTests {
         #expect(html.contains("A ticket is <em>stable</em> when <strong>two</strong> runs agree; see <code>lmc</code> and <a href=\"https://arxiv.org/abs/1912.05671\">the paper</a>. Keep a_b_c and 2 * 3 * 4 as they are.<br/>- a list item starts a line"))
         #expect(html.contains("pre.output { background: #ffffff; border-left: 6px solid #c8c8c8; white-space: pre;"))
     }
+
+    /// imp's line per level is kept in its cell (it goes to standard error, not to the
+    /// cell's output, at the prompt).
+    @Test func impLeavesItsLevelsInTheHandout() throws {
+        let tiny = GoldenTests.root.appendingPathComponent("Tests/golden/data/tiny").path
+        let (notebook, errors) = try Self.run("""
+        d = dataset("idx", "\(tiny)")
+        t = imp(mlp([64, 16, 3], seed=0), d, levels=2, rate=0.5, epochs=1, batch=10)
+        """)
+        #expect(errors.isEmpty)
+        guard case .code(_, let outputs)? = notebook.cells.last else { Issue.record("no cell"); return }
+        let text = outputs.compactMap { if case .text(let t) = $0 { return t } else { return nil } }.joined(separator: "\n")
+        for level in 0...2 { #expect(text.contains("level \(level)/2  "), "\(text)") }
+    }
 }

@@ -202,7 +202,10 @@ struct TerminalSessionTests {
         #expect(try t.waitFor { $0.contains("(partial: interrupted;") }.contains("(partial: interrupted;"))
 
         try t.enter("t4 = imp(net, d, levels=8, epochs=1, batch=1)")
-        _ = try t.waitFor { $0.contains("level 1/8") }
+        // A permanent line per finished level, and the live bar of the level under way.
+        let live = try t.waitFor { $0.contains("level 0/8  ") && $0.contains("level 1/8  epoch ") }
+        #expect(live.contains("level 0/8  100.00% kept  acc"), "\(live)")
+        #expect(live.contains("level 1/8  epoch "), "\(live)")
         try t.press("C-c")
         let i = try t.waitFor { $0.contains("t4 holds the") }
         #expect(i.contains("<repl>:1:6: error: train: interrupted"), "\(i)")
