@@ -64,14 +64,8 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
     end
   end
   check_args(prune, {net: net, density: density, scope: scope, pattern: pattern, by: by, data: data}, caller="gmp")
-  if type(initial) != "number" or initial < density or initial > 1
+  if initial < density
     error("gmp: initial must be a density in [density, 1], got {initial}")
-  end
-  if type(regrow) != "bool"
-    error("gmp: regrow must be true or false, got {regrow}")
-  end
-  if type(regrow_rate) != "number" or regrow_rate < 0 or regrow_rate > 1
-    error("gmp: regrow_rate must be in [0, 1], got {regrow_rate}")
   end
   check_args(_regrow_step, {net: net, data: data, rate: regrow_rate, batch: regrow_batch, pattern: pattern}, caller="gmp")
   total = steps
@@ -81,14 +75,11 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
   if stop == nil
     stop = floor(total * 3 / 4)
   end
-  if type(start) != "number" or start < 0 or start != floor(start) or type(stop) != "number" or stop != floor(stop) or stop < start or stop > total
+  if stop < start or stop > total
     error("gmp: start and stop must be iterations with 0 ≤ start ≤ stop ≤ {total} (the run's length), got start={start}, stop={stop}")
   end
   if every == nil
     every = max(1, ceil((stop - start) / 10))
-  end
-  if type(every) != "number" or every < 1 or every != floor(every)
-    error("gmp: every must be a whole number ≥ 1, got {every}")
   end
 
   base = net.step
@@ -97,6 +88,7 @@ fn gmp(net, data, density, start=0, stop=nil, every=nil, initial=1, scope=nil, p
     columns = ["iteration", "density", "kept", "regrown", "acc"]
   end
   t = table(columns, formats={density: "%", kept: "%", acc: "%.4f"})
+  keep_partial(t, "pruning step")
   points = []
   p = start
   while p < stop
@@ -147,9 +139,6 @@ end
 # pattern. The net itself is not changed. Returns a table: mask ("dense", "unstructured"
 # or the pattern), kept, acc, loss and drop (the accuracy lost against the dense net).
 fn oneshot(net, data, densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01], patterns=[], scope="layer", by="magnitude", split="test")
-  if type(densities) != "list" or type(patterns) != "list"
-    error("oneshot: densities and patterns must be lists, got {type(densities)} and {type(patterns)}")
-  end
   for d in densities
     check_args(prune, {net: net, density: d, scope: scope, by: by, data: data}, caller="oneshot")
   end
@@ -158,6 +147,7 @@ fn oneshot(net, data, densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01], pa
   end
   check_args(evaluate, {net: net, data: data, split: split}, caller="oneshot")
   t = table(["mask", "kept", "acc", "loss", "drop"], formats={kept: "%", acc: "%.4f", loss: "%.4f", drop: "%.4f"})
+  keep_partial(t, "row")
   dense = evaluate(net, data, split=split)
   t.add({mask: "dense", kept: density(net).total, acc: dense.acc, loss: dense.loss, drop: 0})
   for d in densities
@@ -276,19 +266,20 @@ end
 #   by          the criterion every level prunes by (default magnitude, IMP's): a name
 #               prune takes ("snip", ...) or a function fn(net, data) returning scores
 #               by layer, as prune(by=) takes it; it ranks the weights the net keeps.
-#   quiet       no progress line per level.
+#   quiet       no progress: neither the line per level nor the bar within it.
 #   preset      a record such as preset("lth-lenet"): the arguments left out take its
 #               values (explicit arguments win).
-#   run         true, or a folder's path: keep every finished level in a run folder
+#   folder      true, or a folder's path: keep every finished level in a run folder
 #               (run_folder: named by the hash of the net's fingerprint, the data and
 #               every argument; true puts it under runs/). Called again with the same
 #               net and arguments, imp resumes after the last finished level (after
 #               Ctrl-C, a crash or a killed process) and gives the table an
 #               uninterrupted run gives; a finished run returns its table at once and
 #               leaves the net as its last level did. See docs/experiments.md.
+#               run= is its old name and still works.
 # Returns a table: level, kept, acc (test accuracy at the end), [stop_iter, stop_acc],
 # each layer's density, then each control's columns.
-fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", pattern=nil, per_class=false, quiet=false, preset=nil, run=nil, by=nil)
+fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={}, epochs=5, steps=nil, lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, schedule="constant", warmup=0, rewind=nil, rewind_at=0, controls=[], eval_every=nil, scope="layer", seed=0, augment="none", pattern=nil, per_class=false, quiet=false, preset=nil, folder=nil, run=nil, by=nil)
   # A preset fills the arguments the caller left out.
   if preset != nil
     if type(preset) != "record"
@@ -324,18 +315,21 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     end
   end
 
-  # Check every argument before the first (long) training.
-  if type(levels) != "number" or levels < 0 or levels != floor(levels)
-    error("imp: levels must be a whole number ≥ 0, got {levels}")
-  end
-  if type(rewind_at) != "number" or rewind_at < 0 or rewind_at != floor(rewind_at)
-    error("imp: rewind_at must be a whole number ≥ 0 (an iteration), got {rewind_at}")
-  end
+  # Check every argument before the first (long) training: each one's kind and range
+  # by its declaration (Binding/LibraryParams.swift), as the call began; here what
+  # concerns several arguments, and train's and prune's own checks.
   train_args = {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, seed: seed, eval_every: eval_every, augment: augment}
   check_args(train, train_args, caller="imp")
   check_args(prune, {net: net, rate: rate, rates: rates, scope: scope, pattern: pattern, by: by, data: data}, caller="imp")
-  if run != nil and by != nil and type(by) != "string"
-    error("imp: by= a function cannot go with run= (a run folder is named by its settings, and a function's code is not among them yet)")
+  # folder= names the run folder; run= is its old name, kept so older scripts run.
+  if run != nil
+    if folder != nil
+      error("imp: folder and run are one argument (run is its old name); give folder alone")
+    end
+    folder = run
+  end
+  if folder != nil and by != nil and type(by) != "string"
+    error("imp: by= a function cannot go with folder= (a run folder is named by its settings, and a function's code is not among them yet)")
   end
   check_args(prune, {net: net, rate: output_rate}, caller="imp: output_rate")
   if conv_rate == nil
@@ -367,8 +361,8 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       end
     end
   end
-  if run != nil and run != true and type(run) != "string"
-    error("imp: run must be true (a run folder under runs/) or a folder's path, got {type(run)} {run}")
+  if folder != nil and folder != true and type(folder) != "string"
+    error("imp: folder must be true (a run folder under runs/) or a folder's path, got {type(folder)} {folder}")
   end
   rewind_setting = "the net as imp starts"
   if type(rewind) == "snapshot"
@@ -389,9 +383,6 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
   end
   if rewind_at > 0 and (missing("rewind") == false or reinit_mode)
     error("imp: rewind_at takes its rewind point from level 0's own run; leave rewind out")
-  end
-  if type(controls) != "list"
-    error("imp: controls must be a list of \"reinit\", \"random\", got {type(controls)}")
   end
   for c in controls
     if c == "shuffle"
@@ -433,12 +424,14 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     formats = _per_class_formats(formats, data)
   end
   t = table(columns + net.layers, formats=formats)
+  # Ctrl-C keeps the finished levels: the caller's statement binds t.
+  keep_partial(t, "level")
 
   # A run folder: its finished levels come back into t and the net, and the loop goes
   # on after the last of them.
-  folder = nil
+  rf = nil
   first = 0
-  if run != nil
+  if folder != nil
     settings = {call: "imp", net: net.architecture, net_fingerprint: net.fingerprint, data: {name: data.name, source: data.source, train: data.train, validation: data.validation, test: data.test}, levels: levels, rate: rate, output_rate: output_rate, conv_rate: conv_rate, rates: rates, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, schedule: schedule, warmup: warmup, rewind: rewind_setting, rewind_at: rewind_at, controls: controls, eval_every: eval_every, scope: scope, seed: seed, augment: augment, pattern: pattern, per_class: per_class}
     if by != nil
       settings.by = by
@@ -447,20 +440,20 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       # Since 2026-12: level 0 restarts its optimizer at k, as open_lth does.
       settings.level0 = "0-k, then k-T with a fresh optimizer"
     end
-    if run == true
-      folder = run_folder(settings, name="imp", total=levels + 1)
+    if folder == true
+      rf = run_folder(settings, name="imp", total=levels + 1)
     else
-      folder = run_folder(settings, name="imp", path=run, total=levels + 1)
+      rf = run_folder(settings, name="imp", path=folder, total=levels + 1)
     end
-    first = _imp_resume(folder, net, t)
+    first = _imp_resume(rf, net, t)
     if first > 0 and rewind_at > 0
-      rewind = load(folder.file("rewind.safetensors"))
+      rewind = load(rf.file("rewind.safetensors"))
     end
     if first > levels and not quiet
-      progress("imp: all {levels} levels finished before, in {folder.path}", done=true)
+      progress("imp: all {levels} levels finished before, in {rf.path}", done=true)
     end
     if first > 0 and first <= levels and not quiet
-      progress("level {first - 1}/{levels} finished before: resuming from {folder.path}", done=true)
+      progress("level {first - 1}/{levels} finished before: resuming from {rf.path}", done=true)
     end
   end
 
@@ -476,12 +469,12 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
     n = total - (net.step - start)
     if level == 0 and rewind_at > 0
       # open_lth's pretraining: 0 → k, the rewind point, then k → T afresh.
-      h0 = train(net, data, steps=rewind_at, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
+      h0 = train(net, data, steps=rewind_at, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=quiet, transient=true, label="level {level}/{levels}")
       rewind = snapshot(net)
-      h = train(net, data, steps=n - rewind_at, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, fresh_optimizer=true, quiet=true)
+      h = train(net, data, steps=n - rewind_at, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, fresh_optimizer=true, quiet=quiet, transient=true, label="level {level}/{levels}")
       h = _rows(h0) + _rows(h)
     else
-      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
+      h = train(net, data, steps=n, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=quiet, transient=true, label="level {level}/{levels}")
     end
     r = evaluate(net, data)
     d = density(net)
@@ -512,7 +505,7 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
         for name in net.layers
           assert(cd[name] == d[name], "imp: the {c} control's {name} density {cd[name]} differs from the ticket's {d[name]}")
         end
-        ch = train(cnet, data, steps=cn, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=true)
+        ch = train(cnet, data, steps=cn, lr=lr, batch=batch, optimizer=optimizer, momentum=momentum, weight_decay=weight_decay, schedule=schedule, total=last_step, warmup=warmup, seed=seed, eval_every=eval_every, augment=augment, quiet=quiet, transient=true, label="level {level}/{levels} {c}")
         row[c + "_acc"] = evaluate(cnet, data).acc
         if eval_every != nil
           cbest = early_stop(ch)
@@ -524,14 +517,14 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       end
     end
     t.add(row)
-    if folder != nil
+    if rf != nil
       # The level's net (weights, mask, step), then its log record: a level is
       # finished when its record is there.
-      save(net, folder.file("level-{level}.safetensors"))
+      save(net, rf.file("level-{level}.safetensors"))
       if level == 0 and rewind_at > 0
-        save(rewind, folder.file("rewind.safetensors"))
+        save(rewind, rf.file("rewind.safetensors"))
       end
-      folder.log({call: "imp", level: level, seeds: {net: net.seed, data: seed}, row: row})
+      rf.log({call: "imp", level: level, seeds: {net: net.seed, data: seed}, row: row})
     end
     note = ""
     for c in controls
@@ -540,11 +533,11 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       end
     end
     if not quiet
-      progress("level {level}/{levels}  {pct(d.total)} kept  acc {fmt(r.acc)}{note}", done=level == levels)
+      progress("level {level}/{levels}  {pct(d.total)} kept  acc {fmt(r.acc)}{note}", done=true)
     end
   end
-  if folder != nil and not folder.done
-    folder.finish(t)
+  if rf != nil and not rf.done
+    rf.finish(t)
   end
   return t
 end
@@ -558,7 +551,7 @@ fn _rows(t)
   return rows
 end
 
-# The levels a run folder holds (imp's run=): their rows go into t, the last one's net
+# The levels a run folder holds (imp's folder=): their rows go into t, the last one's net
 # (weights, mask and step) into net. Returns the first level still to run.
 fn _imp_resume(folder, net, t)
   last = -1
@@ -603,10 +596,7 @@ end
 # error_a, error_b) with the two nets as a and b. A masked net's copies keep its mask.
 # The paper calls a net stable at `at` when the barrier is under 0.02.
 fn instability(net, data, at=0, epochs=1, steps=nil, seeds=[1, 2], lr=0.1, batch=60, optimizer="sgd", momentum=0, weight_decay=0, data_seed=0, points=30)
-  if type(at) != "number" or at < 0 or at != floor(at)
-    error("instability: at must be a whole number ≥ 0 (an iteration), got {at}")
-  end
-  if type(seeds) != "list" or len(seeds) != 2
+  if len(seeds) != 2
     error("instability: seeds must be a list of two data-order seeds, got {seeds}")
   end
   check_args(train, {net: net, data: data, epochs: epochs, steps: steps, lr: lr, batch: batch, optimizer: optimizer, momentum: momentum, weight_decay: weight_decay, seed: data_seed}, caller="instability")

@@ -76,6 +76,13 @@ enum Palette {
     static let asciiMarks: [Character] = ["*", "o", "+", "x", "#", "@", "%", "="]
 
     static func color(_ series: Int) -> RGB { seriesColors[series % seriesColors.count] }
+
+    /// A series' colour in a terminal (xterm 256 colours): the first series' blue is
+    /// lightened (xterm's DodgerBlue, 33) so it reads on a dark background as on a
+    /// light one; the others are the palette's nearest.
+    static func terminalColor(_ series: Int) -> Int {
+        series % seriesColors.count == 0 ? 33 : color(series).ansi256
+    }
     static func marker(_ series: Int) -> Marker { Marker.allCases[series % Marker.allCases.count] }
     static func asciiMark(_ series: Int) -> Character { asciiMarks[series % asciiMarks.count] }
 

@@ -11,7 +11,13 @@ struct DataPoint: Equatable, Sendable {
 /// instead of a line to nowhere); the number of such points is kept for a note.
 struct PlotFrame {
     let x: AxisScale
-    let y: AxisScale
+    private(set) var y: AxisScale
+    /// The smallest and largest y of the data (or counts), and whether the y range is
+    /// the automatic linear one (no limits given), which `roundedY` may widen.
+    let yData: (lo: Double, hi: Double)
+    let yAutomatic: Bool
+    /// The tick step `roundedY` rounded the y range to.
+    private(set) var yStep: (tenths: Int64, exponent: Int)?
     /// For each series, its runs of consecutive finite points.
     let runs: [[[DataPoint]]]
     /// The bins of a histogram figure.
@@ -35,7 +41,9 @@ struct PlotFrame {
             runs = []
             xRange = (bins.edges.first ?? 0, bins.edges.last ?? 1)
             yRange = PlotFrame.countRange(bins.counts, log: figure.logY)
-            (xData, yData) = (xRange, yRange)
+            xData = xRange
+            // The counts themselves (the drawn range adds 5% above the tallest).
+            yData = figure.logY ? yRange : (0, max(bins.counts.max() ?? 0, 0) > 0 ? bins.counts.max()! : 1)
         case .line, .scatter:
             bins = nil
             runs = figure.series.map(PlotFrame.finiteRuns)
@@ -54,6 +62,41 @@ struct PlotFrame {
         try PlotFrame.checkDrawable(yRange, data: yData, log: figure.logY, axis: "y")
         x = AxisScale(lo: xRange.lo, hi: xRange.hi, log: figure.logX, reversed: figure.reverseX)
         y = AxisScale(lo: yRange.lo, hi: yRange.hi, log: figure.logY, reversed: figure.yAxis.reversed)
+        self.yData = yData
+        yAutomatic = !figure.logY && figure.yAxis.limits == nil && figure.yAxis.ticks == nil
+    }
+
+    /// The frame with its y range widened to the ticks just outside the data, so that
+    /// the top and the bottom of the axis carry a label and nothing is drawn above the
+    /// last one. `target` is the renderer's number of y ticks. Only an automatic linear
+    /// y range changes.
+    func roundedY(target: Int) -> PlotFrame {
+        guard yAutomatic, yData.hi > yData.lo else { return self }
+        /// k · step at or below (down) or at or above (up) v, forgiving rounding error.
+        func multiple(_ v: Double, _ step: Double, up: Bool) -> Double {
+            let q = v / step, k = q.rounded()
+            if abs(q - k) < 1e-6 { return k * step }
+            return (up ? q.rounded(.up) : q.rounded(.down)) * step
+        }
+        // The ranges Ticks gives ticks for at all (finite, wider than rounding).
+        let (lo, hi) = (y.lo, y.hi)
+        guard lo.isFinite, hi.isFinite, (hi - lo).isFinite, hi - lo > max(abs(lo), abs(hi)) * 1e-12,
+              (hi - lo) / Double(max(2, target)) >= Double.leastNormalMagnitude else { return self }
+        // The step the drawn range would have, kept: the ends move out to its multiples.
+        let step = Ticks.step(lo, hi, target: target)
+        let size = Double(step.tenths) / 10 * power10(step.exponent)
+        let rounded = (multiple(yData.lo, size, up: false), multiple(yData.hi, size, up: true))
+        guard rounded.0.isFinite, rounded.1.isFinite, rounded.1 > rounded.0 else { return self }
+        var copy = self
+        copy.y = AxisScale(lo: rounded.0, hi: rounded.1, log: false, reversed: y.reversed)
+        copy.yStep = step
+        return copy
+    }
+
+    /// The y ticks: at the rounded range's own step once `roundedY` chose it.
+    func yTicks(for axis: Axis, target: Int, unicode: Bool) -> [Tick] {
+        if let yStep { return Ticks.linear(y.lo, y.hi, step: yStep, format: axis.format, unicode: unicode) }
+        return y.ticks(for: axis, target: target, unicode: unicode)
     }
 
     /// Refuses a drawn range that Double cannot span (data from -1e308 to 1e308, whose

@@ -30,7 +30,7 @@ enum SVGType {
 /// The SVG drawing of a line, scatter or histogram figure.
 struct SVGPlot {
     let figure: Figure
-    let frame: PlotFrame
+    var frame: PlotFrame
     let width: Double
     let height: Double
 
@@ -56,7 +56,15 @@ struct SVGPlot {
 
         let top = figure.title.isEmpty ? 18 : 26 + SVGType.title
         let bottom = height - (16 + SVGType.tick + 12 + (figure.xLabel.isEmpty ? 0 : SVGType.label + 12))
-        let yTicks = frame.y.ticks(for: figure.yAxis, target: max(2, Int((bottom - top) / 48)), unicode: true)
+        var plot = self
+        plot.frame = frame.roundedY(target: max(2, Int((bottom - top) / 48)))
+        return plot.draw(svg, top: top, bottom: bottom)
+    }
+
+    /// The figure drawn on its frame, y rounded to the ticks (see `render`).
+    func draw(_ start: SVGWriter, top: Double, bottom: Double) -> String {
+        var svg = start
+        let yTicks = frame.yTicks(for: figure.yAxis, target: max(2, Int((bottom - top) / 48)), unicode: true)
         let yLabelWidth = yTicks.map { textWidth($0.label, size: SVGType.tick) }.max() ?? 0
         let left = 14 + (figure.yLabel.isEmpty ? 0 : SVGType.label + 12) + yLabelWidth + 14
         let area = Area(left: left, top: top, right: width - 28, bottom: bottom)

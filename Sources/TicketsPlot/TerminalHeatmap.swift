@@ -33,10 +33,16 @@ struct TerminalHeatmap {
         let shownColumns = shrinkColumns ? availableColumns : matrix.columns
         // Cells up to 10 characters wide, or wider (up to 16) to hold their column labels.
         let widest = min(16, max(10, (columnLabels.map(\.count).max() ?? 0) + 1))
-        let cellWidth = shrinkColumns ? 1 : min(widest, availableColumns / matrix.columns)
+        var cellWidth = shrinkColumns ? 1 : min(widest, availableColumns / matrix.columns)
 
-        let valueText = { (v: Double) in formatFixed(v, decimals: matrix.decimals) }
-        let valueWidth = map.values.joined().filter(\.isFinite).map { valueText($0).count }.max() ?? 1
+        let valueWidth = map.values.joined().filter(\.isFinite).map { formatFixed($0, decimals: matrix.decimals).count }.max() ?? 1
+        // Every value is as wide as the widest (right-aligned), and a cell leaves as much
+        // shade on its right as on its left: cells look as even as they are.
+        let valueText = { (v: Double) -> String in
+            let t = formatFixed(v, decimals: matrix.decimals)
+            return String(repeating: " ", count: max(0, valueWidth - t.count)) + t
+        }
+        if !shrinkColumns, cellWidth > valueWidth + 4, (cellWidth - valueWidth) % 2 != 0 { cellWidth -= 1 }
         // Column labels stand over their cells with a space between neighbours, or
         // become numbers with a key underneath.
         let labelsFit = !shrinkColumns && columnLabels.allSatisfy { $0.count <= cellWidth - 1 }

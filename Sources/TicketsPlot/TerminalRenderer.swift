@@ -37,7 +37,9 @@ public func renderTerminal(_ figure: Figure, width: Int = 80, height: Int = 24,
 /// The terminal drawing of a line, scatter or histogram figure.
 struct TerminalPlot {
     let figure: Figure
-    let frame: PlotFrame
+    var frame: PlotFrame
+    /// Whether the frame's y range was rounded to the ticks for this size yet.
+    var rounded = false
     let width: Int
     let height: Int
     let ascii: Bool
@@ -89,7 +91,13 @@ struct TerminalPlot {
         let plotRows = max(3, height - top - bottom)
 
         let yTarget = max(2, min(10, Int((Double(plotRows) / 2.5).rounded(.up))))
-        let yTicks = frame.y.ticks(for: figure.yAxis, target: yTarget, unicode: !ascii)
+        if !rounded {
+            var plot = self
+            plot.frame = frame.roundedY(target: yTarget)
+            plot.rounded = true
+            return plot.render()
+        }
+        let yTicks = frame.yTicks(for: figure.yAxis, target: yTarget, unicode: !ascii)
         let labelWidth = yTicks.map(\.label.count).max() ?? 0
         let left = labelWidth + 2
         let plotColumns = max(8, width - left - 2)
@@ -223,10 +231,10 @@ struct TerminalPlot {
         for r in 0..<rows {
             for c in 0..<columns {
                 if let s = markers[r * columns + c] {
-                    grid.put(Palette.marker(s).glyph, row: top + r, column: left + c, color: Palette.color(s).ansi256)
+                    grid.put(Palette.marker(s).glyph, row: top + r, column: left + c, color: Palette.terminalColor(s))
                 } else if let s = canvas.owner(column: c, row: r) {
                     let glyph = ascii ? Palette.asciiMark(s) : canvas.character(column: c, row: r)
-                    grid.put(glyph, row: top + r, column: left + c, color: Palette.color(s).ansi256)
+                    grid.put(glyph, row: top + r, column: left + c, color: Palette.terminalColor(s))
                 }
             }
         }
@@ -243,7 +251,7 @@ struct TerminalPlot {
     func drawBars(_ grid: inout TextGrid, top: Int, left: Int, rows: Int, columns: Int) {
         guard let bins = frame.bins else { return }
         let blocks: [Character] = ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
-        let barColor = Palette.color(0).ansi256
+        let barColor = Palette.terminalColor(0)
         for c in 0..<columns {
             let value = frame.x.value(at: (Double(c) + 0.5) / Double(columns))
             guard let bin = binIndex(of: value, edges: bins.edges), bins.counts[bin] > 0 else { continue }
@@ -275,7 +283,7 @@ struct TerminalPlot {
             } else {
                 glyph = figure.kind == .line ? "━━" : "⠿"
             }
-            return LegendEntry(glyph: glyph, color: Palette.color(s).ansi256,
+            return LegendEntry(glyph: glyph, color: Palette.terminalColor(s),
                                name: series.name.isEmpty ? "series \(s + 1)" : series.name)
         }
     }

@@ -14,8 +14,7 @@ public struct Tick: Equatable, Sendable {
 /// Tick positions at readable values, and their labels.
 ///
 /// Linear axes get whole multiples of a step of 1, 2, 2.5 or 5 times a power of ten;
-/// log axes get the decades (1, 10, 100), with 2 and 5 between them when the range
-/// is too short for three decades. Labels are built from exact decimals, so a step
+/// log axes get the decades (1, 10, 100), with 2 and 5 between them when they fit. Labels are built from exact decimals, so a step
 /// of 0.1 gives "0.3", never "0.30000000000000004".
 ///
 ///     Ticks.linear(0, 1, target: 6).map(\.label)      // ["0.0", "0.2", "0.4", "0.6", "0.8", "1.0"]
@@ -25,6 +24,12 @@ public enum Ticks {
     public static func linear(_ lo: Double, _ hi: Double, target: Int,
                               format: TickFormat = .plain, unicode: Bool = true) -> [Tick] {
         label(linearValues(lo, hi, target: target), format: format, unicode: unicode, sameDecimals: true)
+    }
+
+    /// Ticks at the multiples of a given step (see `step`) inside `lo...hi`.
+    static func linear(_ lo: Double, _ hi: Double, step: (tenths: Int64, exponent: Int),
+                       format: TickFormat = .plain, unicode: Bool = true) -> [Tick] {
+        label(linearValues(lo, hi, step: step), format: format, unicode: unicode, sameDecimals: true)
     }
 
     /// Ticks for a log axis over `lo...hi` (both > 0), about `target` of them.
@@ -42,6 +47,10 @@ public enum Ticks {
         }
         var decades = multiples([1])
         if decades.count >= 3 {
+            // 1-2-5 in every decade where there is room for them all (the renderer
+            // asks again with a smaller target when their labels would touch).
+            let fine = multiples([1, 2, 5])
+            if fine.count <= target { return label(fine, format: format, unicode: unicode, sameDecimals: false) }
             // Thin out the decades to every 2nd, 3rd, 5th ... power when there are too many.
             let stride = [1, 2, 3, 5, 10, 20, 50, 100].first { (decades.count + $0 - 1) / $0 <= max(target, 2) } ?? 100
             decades = decades.filter { $0.exponent % stride == 0 }
@@ -99,7 +108,12 @@ public enum Ticks {
         // A span too small to tell apart from rounding has no readable ticks.
         guard lo.isFinite, hi.isFinite, (hi - lo).isFinite, hi - lo > max(abs(lo), abs(hi)) * 1e-12,
               (hi - lo) / Double(max(2, target)) >= Double.leastNormalMagnitude else { return [] }
-        let (tenths, exponent) = step(lo, hi, target: target)
+        return linearValues(lo, hi, step: step(lo, hi, target: target))
+    }
+
+    /// The multiples of a step (in tenths: (25, k) is 2.5 × 10^k) inside `lo...hi`.
+    static func linearValues(_ lo: Double, _ hi: Double, step: (tenths: Int64, exponent: Int)) -> [DecimalNumber] {
+        let (tenths, exponent) = step
         let stepValue = Double(tenths) / 10 * power10(exponent)
         let firstK = (lo / stepValue - 1e-9).rounded(.up), lastK = (hi / stepValue + 1e-9).rounded(.down)
         guard abs(firstK) < 1e15, abs(lastK) < 1e15, lastK - firstK < 1000 else { return [] }

@@ -41,6 +41,13 @@ final class EditLineReader: LineReader {
             EditLineReader.of(el)?.takePaste() ?? UInt8(CC_ERROR)
         }
         _ = tks_el_bind(editor, "\\e[200~", "tks-paste")
+        // Ctrl-L clears the screen and redraws the line, whatever the terminal's entry
+        // in the terminfo database says (libedit's own ed-clear-screen relies on it).
+        _ = tks_el_add_function(editor, "tks-clear", "clear the screen") { _, _ in
+            FileHandle.standardOutput.write(Data("\u{1B}[H\u{1B}[2J".utf8))
+            return UInt8(CC_REDISPLAY)
+        }
+        _ = tks_el_bind(editor, "^L", "tks-clear")
         _ = el_source(editor, nil)   // the user's ~/.editrc, if any
     }
 

@@ -18,6 +18,22 @@ struct HelpTests {
         }
     }
 
+    /// Each library function's declaration names exactly its parameters, each with a
+    /// kind and a line of documentation; help shows its lists with commas.
+    @Test func libraryFunctionsDeclareEveryArgument() throws {
+        let interp = try Interpreter(output: { _ in }, progressOutput: { _ in })
+        for (name, params) in interp.libraryDeclarations() {
+            guard case .function(let c)? = interp.lookup(name), let declared = c.declared else {
+                Issue.record("\(name) is declared but is no library function"); continue
+            }
+            #expect(params.map(\.name).sorted() == c.decl.params.map(\.name).sorted(), "\(name): declared \(params.map(\.name)), takes \(c.decl.params.map(\.name))")
+            for p in declared.params { #expect(p.doc.count >= 4, "\(name)'s argument \(p.name) has no documentation") }
+        }
+        guard case .function(let i)? = interp.lookup("instability"), case .function(let o)? = interp.lookup("oneshot") else { return }
+        #expect(i.signature.contains("seeds=[1, 2]"))
+        #expect(o.signature.contains("densities=[0.5, 0.3, 0.2, 0.1, 0.05, 0.03, 0.02, 0.01]"))
+    }
+
     @Test func helpShowsTheDeclaredArguments() throws {
         var out: [String] = []
         let interp = try Interpreter(output: { out.append($0) }, progressOutput: { _ in })

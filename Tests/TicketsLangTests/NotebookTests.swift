@@ -147,4 +147,57 @@ struct NotebookTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains((path as NSString).lastPathComponent + ".tmp") }
         #expect(leftovers.isEmpty)
     }
+
+    /// A cell whose last value is a plot shows the figure even when an earlier statement
+    /// of the cell announced a summary; a statement that announced shows only that.
+    @Test func theLastValueShowsUnlessItsOwnStatementAnnounced() throws {
+        let (notebook, errors) = try Self.run("""
+        t = table(["kept", "acc"]); t.add({kept: 1, acc: 0.9}); t.add({kept: 0.5, acc: 0.8})
+
+        net2 = mlp([784, 30, 10], seed=1)
+        plot(t, x="kept", y="acc", logx=true)
+
+        plot(t, x="kept", y="acc")
+        net3 = mlp([4, 2], seed=1)
+        """)
+        #expect(errors.isEmpty)
+        #expect(notebook.figures.count == 1)
+        guard notebook.cells.count == 3, case .code(_, let second) = notebook.cells[1], case .code(_, let third) = notebook.cells[2] else {
+            Issue.record("unexpected cells: \(notebook.cells)"); return
+        }
+        #expect(second.count == 2)
+        guard case .text(let summary) = third.last, third.count == 1 else { Issue.record("unexpected outputs: \(third)"); return }
+        #expect(summary.hasPrefix("mlp 4-2"))
+    }
+
+    /// Prose reads Markdown's inline marks; outputs keep their columns (no wrapping).
+    @Test func proseRendersMarkdownAndOutputsKeepTheirColumns() throws {
+        let (notebook, _) = try Self.run("""
+        # Title
+
+        # A ticket is *stable* when **two** runs agree; see `lmc` and
+        # [the paper](https://arxiv.org/abs/1912.05671). Keep a_b_c and 2 * 3 * 4 as they are.
+        # - a list item starts a line
+
+        help(pct)
+        """)
+        let html = notebook.html()
+        #expect(Elements(html).error == nil)
+        #expect(html.contains("A ticket is <em>stable</em> when <strong>two</strong> runs agree; see <code>lmc</code> and <a href=\"https://arxiv.org/abs/1912.05671\">the paper</a>. Keep a_b_c and 2 * 3 * 4 as they are.<br/>- a list item starts a line"))
+        #expect(html.contains("pre.output { background: #ffffff; border-left: 6px solid #c8c8c8; white-space: pre;"))
+    }
+
+    /// imp's line per level is kept in its cell (it goes to standard error, not to the
+    /// cell's output, at the prompt).
+    @Test func impLeavesItsLevelsInTheHandout() throws {
+        let tiny = GoldenTests.root.appendingPathComponent("Tests/golden/data/tiny").path
+        let (notebook, errors) = try Self.run("""
+        d = dataset("idx", "\(tiny)")
+        t = imp(mlp([64, 16, 3], seed=0), d, levels=2, rate=0.5, epochs=1, batch=10)
+        """)
+        #expect(errors.isEmpty)
+        guard case .code(_, let outputs)? = notebook.cells.last else { Issue.record("no cell"); return }
+        let text = outputs.compactMap { if case .text(let t) = $0 { return t } else { return nil } }.joined(separator: "\n")
+        for level in 0...2 { #expect(text.contains("level \(level)/2  "), "\(text)") }
+    }
 }

@@ -31,7 +31,7 @@ struct ParserTests {
     @Test func statements() throws {
         #expect(try ast("if a\n b\nelif c\n d\nelse\n e\nend") == "(if a [b] elif c [d] else [e])")
         #expect(try ast("for i in 1..3 print(i) end") == "(for i (.. 1 3) [(call print i)])")
-        #expect(try ast("x += 1; y = [1, {a: 2}]") == "(+= x 1); (= y [1 {a: 2}])")
+        #expect(try ast("x += 1; y = [1, {a: 2}]") == "(+= x 1); (= y [1, {a: 2}])")
         #expect(try ast("fn f(a, b=2)\n return a\nend") == "(fn f (a b) [(return a)])")
     }
 

@@ -13,7 +13,7 @@ import Testing
         let script = """
         d = dataset("idx", "\(S.tinyData)")
         net = mlp([64, 16, 3], seed=1)
-        t = imp(net, d, levels=4, steps=1500, run="runs/shared", quiet=true)
+        t = imp(net, d, levels=4, steps=1500, folder="runs/shared", quiet=true)
         print(len(t))
         """
         try script.write(toFile: dir + "/imp.tks", atomically: true, encoding: .utf8)

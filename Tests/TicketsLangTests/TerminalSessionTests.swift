@@ -176,4 +176,41 @@ struct TerminalSessionTests {
         let a = try ascii.waitFor { $0.contains("squares") && $0.contains("+--") }
         #expect(!a.contains("⠁") && !a.contains("┤") && a.split(separator: "\n").allSatisfy { $0.count <= 60 })
     }
+
+    /// Ctrl-C in the middle of `train` and of `imp`, pressed at a real terminal: the
+    /// statement's name holds what finished, marked partial, and the error says so at
+    /// the user's line.
+    @Test(.enabled(if: available, "tmux or the tks binary is missing (apt-get install -y tmux; swift build)"))
+    func ctrlCKeepsTheFinishedEpochsAndLevels() throws {
+        let t = try Terminal(width: 200, height: 40)
+        let tiny = GoldenTests.root.appendingPathComponent("Tests/golden/data/tiny").path
+        try t.enter("d = dataset(\"idx\", \"\(tiny)\")")
+        try t.enter("net = mlp([64, 512, 512, 3], seed=0)")
+        _ = try t.waitFor { $0.contains("mlp 64-512-512-3") }
+        try t.enter("hs = train(net, d, epochs=100000, batch=1)")
+        _ = try t.waitFor { $0.contains("epoch 2/100000") }
+        try t.press("C-c")
+        let s = try t.waitFor { $0.contains("(marked partial)") }
+        #expect(s.contains("error: train: interrupted at epoch"), "\(s)")
+        #expect(s.contains("hs holds the"), "\(s)")
+        try t.press("C-l")
+        try t.enter("len(hs) >= 1")
+        let cleared = try t.waitFor { $0.contains("\ntrue") }
+        #expect(cleared.contains("\ntrue"), "\(cleared)")
+        #expect(!cleared.contains("interrupted"), "Ctrl-L clears the screen: \(cleared)")
+        try t.enter("hs")
+        #expect(try t.waitFor { $0.contains("(partial: interrupted;") }.contains("(partial: interrupted;"))
+
+        try t.enter("t4 = imp(net, d, levels=8, epochs=1, batch=1)")
+        // A permanent line per finished level, and the live bar of the level under way.
+        let live = try t.waitFor { $0.contains("level 0/8  ") && $0.contains("level 1/8  epoch ") }
+        #expect(live.contains("level 0/8  100.00% kept  acc"), "\(live)")
+        #expect(live.contains("level 1/8  epoch "), "\(live)")
+        try t.press("C-c")
+        let i = try t.waitFor { $0.contains("t4 holds the") }
+        #expect(i.contains("<repl>:1:6: error: train: interrupted"), "\(i)")
+        #expect(i.contains("in imp, stdlib/lth.tks:"), "\(i)")
+        try t.enter("t4.level[0]")
+        #expect(try t.waitFor { $0.contains("\n0\n") }.contains("\n0\n"))
+    }
 }

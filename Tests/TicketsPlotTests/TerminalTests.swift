@@ -20,14 +20,14 @@ struct TerminalTests {
         let expected = """
                                tiny
             acc
-                │     ⣀⣀⡠⠤⠤⠒●⠒⠒⠤⠤⠤⠤⠤⣀⣀●
-            0.9 ┤ ■⠪⠭⠭⣀⣀⡀              ⠉⠒⠤⣀
-                │       ⠈⠉⠉⠒■⠤⣀            ⠉⠒⠤⣀
-            0.8 ┤              ⠉⠑⠢⢄⣀           ⠉●
-                │                   ⠉⠒■⣀
-            0.7 ┤                       ⠉⠢⢄⡀
-                │                          ⠈⠒⠤⡀
-            0.6 ┤                             ⠈⠑■
+            1.0 ┤
+                │  ⢀⣀⣀⠤⠤⠔⠒⠒⠉●⠉⠉⠉⠉⠑⠒⠒⠒⠒●⠤⣀
+            0.9 ┤ ■⠑⠒⠒⠤⠤⢄⣀⣀              ⠉⠒⢄⡀
+                │          ⠉■⠒⠢⠤⣀⡀          ⠈⠑⠢⢄⡀
+            0.8 ┤                ⠈⠉⠒⠢⠤■         ●
+            0.7 ┤                      ⠉⠒⢄⡀
+                │                         ⠈⠑⠤⣀
+            0.6 ┤                             ⠑⠢⢄
                 └─┬─────────┬────────────┬────────
                 100%       50%          20%
                              remaining
@@ -41,11 +41,11 @@ struct TerminalTests {
         let expected = """
                                tiny
             acc
-                |      **********
-            0.9 + ooooo          ********
-                |      oooooooo          *****
-            0.8 +              ooooo          ***
-                |                   oooo
+            1.0 +
+                |      *****************
+            0.9 + ooooo                 ***
+                |      oooooooooo          ****
+            0.8 +                ooooooo       **
             0.7 +                       ooo
                 |                          oooo
             0.6 +                              oo
@@ -123,8 +123,9 @@ struct TerminalTests {
         let plain = try renderTerminal(Self.tiny, width: 60, height: 16, color: false)
         let colored = try renderTerminal(Self.tiny, width: 60, height: 16, color: true)
         #expect(!plain.contains("\u{1B}"))
-        // Okabe–Ito blue and orange in the xterm 256-colour cube, each run reset.
-        #expect(colored.contains("\u{1B}[38;5;25m") && colored.contains("\u{1B}[38;5;178m"))
+        // The first series' blue lightened for dark backgrounds (xterm 33), Okabe–Ito
+        // orange in the xterm 256-colour cube, each run reset.
+        #expect(colored.contains("\u{1B}[38;5;33m") && colored.contains("\u{1B}[38;5;178m"))
         #expect(colored.components(separatedBy: "\u{1B}[0m").count > 2)
         // Stripping the codes gives back the plain picture.
         #expect(stripANSI(colored) == plain)
@@ -142,8 +143,8 @@ struct TerminalTests {
         let braille = try renderTerminal(figure, width: 40, height: 12)
         #expect(braille.contains("█"))
         let ascii = try renderTerminal(figure, width: 40, height: 12, style: .ascii)
-        // 9 plot rows under the "count" line; the y axis ends 5% above the tallest bin,
-        // so it fills 4 / 4.2 of 9 rows, rounded: 9 rows of '#'. The next bin has 4 (2 / 4.2 × 9).
+        // 9 plot rows under the "count" line; the y axis ends at its top tick, 4, the
+        // tallest bin: 9 rows of '#'. The next bin has about half of them.
         let rows = ascii.split(separator: "\n")
         #expect(rows.filter { $0.contains("#") }.count == 9)
         // The top row is bin 1 alone: from the "1" tick to just before the "2" tick.
@@ -213,5 +214,48 @@ struct SmallWindowTests {
         // With room, everything is back.
         let roomy = try renderTerminal(figure, width: 120, height: 30)
         #expect(roomy.contains("(8 non-finite points skipped)") && roomy.contains("y label") && roomy.contains("x label"))
+    }
+
+    /// The y axis ends at a tick at or above the highest point: no data above the
+    /// last label (the lottery-ticket curve once sat above it).
+    @Test func theTopOfTheYAxisCarriesATick() throws {
+        var figure = Figure.line([Series("acc", xs: [1, 2, 3], ys: [0.855, 0.8592, 0.78])])
+        figure.title = "t"
+        let text = try renderTerminal(figure, width: 50, height: 16, style: .ascii)
+        let plotRows = text.split(separator: "\n").filter { $0.contains("|") || $0.contains("+") }
+        let firstRow = try #require(plotRows.first)
+        #expect(firstRow.contains("+") && firstRow.first?.isNumber == true, "\(text)")
+        #expect(!(try renderSVG(figure)).isEmpty)
+    }
+
+    /// On a log axis the terminal joins two points with a straight line in the axis's
+    /// own (log) coordinates, as the SVG does: the column halfway across the plot is
+    /// halfway up.
+    @Test func logAxesDrawStraightSegments() throws {
+        var figure = Figure.line([Series("s", xs: [1, 100], ys: [0, 1])])
+        figure.logX = true
+        let text = try renderTerminal(figure, width: 60, height: 21, style: .ascii)
+        let rows = text.split(separator: "\n", omittingEmptySubsequences: false).map(Array.init)
+        let stars = rows.enumerated().flatMap { r, line in line.indices.filter { line[$0] == "*" }.map { (r, $0) } }
+        let (top, bottom) = (stars.map(\.0).min()!, stars.map(\.0).max()!)
+        let (left, right) = (stars.map(\.1).min()!, stars.map(\.1).max()!)
+        let middle = (left + right) / 2
+        let rowsAtMiddle = stars.filter { $0.1 == middle }.map(\.0)
+        let expected = Double(top + bottom) / 2
+        #expect(rowsAtMiddle.allSatisfy { abs(Double($0) - expected) <= 1.5 }, "\(text)")
+    }
+
+    /// Heat-map cells keep as much shade left of their value as right of it, and every
+    /// value is as wide as the widest.
+    @Test func heatmapCellsAreEven() throws {
+        let figure = Figure.heatmap(Heatmap([[1, 0.5, -0.25], [0.125, 10, 3]], rowLabels: ["a", "b"], columnLabels: ["a", "b", "c"]))
+        let text = try renderTerminal(figure, width: 60, height: 20)
+        let valueRows = text.split(separator: "\n").filter { $0.contains(".") && ($0.hasPrefix("a") || $0.hasPrefix("b")) }
+        #expect(valueRows.count == 2)
+        for row in valueRows {
+            // Each run of shade between two values is the same length.
+            let runs = row.dropFirst(2).split(whereSeparator: { !"░▒▓█".contains($0) }).map(\.count)
+            #expect(Set(runs.dropFirst().dropLast()).count <= 1, "\(text)")
+        }
     }
 }

@@ -65,6 +65,12 @@ struct TicksTests {
         #expect(labels(Ticks.log(1e-6, 1, target: 4)) == ["10⁻⁶", "10⁻⁴", "10⁻²", "10⁰"])
     }
 
+    @Test func logDecadesGetTwoAndFiveWhereThereIsRoom() {
+        // 100% down to 1%: 1-2-5 when seven labels fit, the decades alone when not.
+        #expect(labels(Ticks.log(0.01, 1, target: 8, format: .percent)) == ["1%", "2%", "5%", "10%", "20%", "50%", "100%"])
+        #expect(labels(Ticks.log(0.01, 1, target: 4, format: .percent)) == ["1%", "10%", "100%"])
+    }
+
     @Test func logShortRangesGetTwoAndFive() {
         // Weights remaining from 100% down to 1.8%: the lottery-ticket x axis.
         #expect(labels(Ticks.log(0.015, 1.2, target: 8, format: .percent)) == ["2%", "5%", "10%", "20%", "50%", "100%"])

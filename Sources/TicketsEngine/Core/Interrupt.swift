@@ -15,3 +15,12 @@ public enum Interrupt {
         if requested { throw EngineError("interrupted while \(doing())") }
     }
 }
+
+/// A long run stopped by Ctrl-C (or a time limit), with what it finished: a training
+/// run's finished epochs, the points of a curve measured so far. The language keeps
+/// `partial` for the user instead of dropping it.
+public struct Interrupted<Partial>: Error, @unchecked Sendable {   // thrown and caught on one thread
+    public let message: String
+    public let partial: Partial
+    public init(_ message: String, partial: Partial) { self.message = message; self.partial = partial }
+}

@@ -95,7 +95,13 @@ extension Pruning {
         var lossSum = 0.0, lossSteps = 0, swaps = 0
         try withDenormalsFlushed {
             for t in 0..<total {
-                if shouldStop() { throw EngineError("interrupted at step \(t) of \(total) of the jackpot search; the net is unchanged") }
+                if shouldStop() {
+                    // The mask as the search left it, with the epochs it finished.
+                    let tensors = zip(binary, start.tensors).map { Tensor(shape: $1.shape, data: $0) }
+                    let mask = Mask(names: start.names, tensors: tensors, fileKeys: start.fileKeys).with(blueprint: net.blueprint)
+                    throw Interrupted("interrupted at step \(t) of \(total) of the jackpot search; the net is unchanged",
+                                      partial: JackpotResult(mask: mask, start: start, history: history))
+                }
                 let e = t / stepsPerEpoch, s = t % stepsPerEpoch
                 if e != orderEpoch {
                     var rng = RNG(seed: config.seed, stream: UInt64(e + 1))

@@ -134,6 +134,11 @@ public enum Checkpoint {
         let looksLikeMLP = !weights.isEmpty && weights.enumerated().allSatisfy { k, w in
             w.0 == 2 * k && w.1.shape.count == 2 && (k == 0 || weights[k - 1].1.shape[0] == w.1.shape[1])
         }
+        if weights.isEmpty {
+            // No key is a state dict's: the names are the problem, not the shapes.
+            let keys = archive.names.prefix(6).joined(separator: ", ") + (archive.names.count > 6 ? ", ..." : "")
+            throw EngineError.io("\(name): its keys (\(keys)) are not a state dict's; an MLP's are 0.weight, 0.bias, 2.weight, ... as PyTorch's nn.Sequential names them (a mask's 0.weight_mask, ...): rename them, or save from Tickets")
+        }
         guard looksLikeMLP else {
             throw EngineError.io("\(name): the file does not say which net it holds and its shapes are not an MLP's; give a net of its architecture: load(path, like=net)")
         }

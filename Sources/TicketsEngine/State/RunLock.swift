@@ -8,7 +8,7 @@ import Synchronization
 /// The kernel drops the lock when the holder ends, however it ends (Ctrl-C, kill -9, a
 /// crash), so a stale lock never blocks a folder. Within one process the lock of a
 /// folder is shared: a session that opens a folder twice (`r = run_folder(s)` typed
-/// again, `imp(run=...)` inside a sweep's run) does not lock itself out.
+/// again, `imp(folder=...)` inside a sweep's run) does not lock itself out.
 public final class RunLock: @unchecked Sendable {
     public static let fileName = ".lock"
 

@@ -77,7 +77,7 @@ extension Interpolation {
         if !sameMasks(a, b) { for (_, w) in scratch.prunable { w.mask = nil } }
         var curve = ConnectivityCurve(alphas: [], errors: [], losses: [])
         for i in 0..<steps {
-            if shouldStop() { throw EngineError("interrupted after \(i) of \(steps) points") }
+            if shouldStop() { throw Interrupted("interrupted after \(i) of \(steps) points", partial: curve) }
             let alpha = Double(i) / Double(steps - 1)
             set(scratch, a, b, alpha: Float(alpha))
             let e = try Trainer.evaluate(scratch, on: data, split: split)

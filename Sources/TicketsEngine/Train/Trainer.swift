@@ -81,7 +81,8 @@ public enum Trainer {
                 lossSum = 0; correct = 0; seen = 0; stepsDone = 0
             }
             if shouldStop() {
-                throw EngineError("interrupted at epoch \(e + 1), step \(s) of \(stepsPerEpoch); the net keeps the weights of its last step")
+                throw Interrupted("interrupted at epoch \(e + 1), step \(s) of \(stepsPerEpoch); the net keeps the weights of its last step",
+                                  partial: result)
             }
             let lo = s * batch, b = min(batch, n - lo)
             split.gather(order[lo..<(lo + b)], into: xb.ptr)

@@ -62,6 +62,12 @@ public protocol BuiltinContext: AnyObject {
     var writesFiles: Bool { get }
     /// The `name=value` settings given after a script on the command line.
     var settings: ScriptSettings { get }
+    /// A long run was interrupted: `value` is what it finished (`what`: "the 2
+    /// finished epochs"); the statement binds it to a name and the error says which.
+    func interruptedWith(_ value: Value, _ what: String)
+    /// The running library function's result so far, kept for its caller if it is
+    /// interrupted (imp's table of finished levels); `noun` names one row ("level").
+    func keepOnInterrupt(_ value: Value, noun: String) throws
     /// The names help() lists, by group, in order.
     var helpGroups: [(title: String, names: [String])] { get }
     /// Where values are shown: the terminal's size for plots, braille or ASCII.
@@ -101,10 +107,7 @@ public final class Args {
             }
         }
         for (k, v, loc) in keywords {
-            guard names.contains(k) else {
-                let known = names.isEmpty ? "it takes none" : "expected one of " + names.joined(separator: ", ")
-                throw TicketsError(.runtime, "\(builtin.name): unknown keyword argument '\(k)'; \(known)", at: loc)
-            }
+            guard names.contains(k) else { throw TicketsError(.runtime, unknownKeyword(k, of: builtin.name, params: names), at: loc) }
             if values[k] != nil {
                 throw TicketsError(.runtime, "\(builtin.name): argument '\(k)' given twice", at: loc)
             }
@@ -234,6 +237,19 @@ public final class Args {
         guard case .object(let o) = try value(name), let t = o as? T else { throw internalError("read '\(name)' as \(T.self)") }
         return t
     }
+}
+
+/// "train: unknown keyword argument 'epoch'; did you mean epochs?": the close
+/// spellings it takes, else its keywords when they are few, else where to find them.
+func unknownKeyword(_ k: String, of name: String, params: [String]) -> String {
+    let close = params.filter { let d = editDistance($0, k); return d <= max(1, k.count / 3) && d < k.count }
+        .sorted { (editDistance($0, k), $0) < (editDistance($1, k), $1) }
+    let hint: String
+    if !close.isEmpty { hint = "did you mean \(close.prefix(3).joined(separator: " or "))?" }
+    else if params.isEmpty { hint = "it takes none" }
+    else if params.count <= 8 { hint = "it takes " + params.joined(separator: ", ") }
+    else { hint = "help(\(name)) lists the \(params.count) it takes" }
+    return "\(name): unknown keyword argument '\(k)'; \(hint)"
 }
 
 /// "a number (3)", "a string", "a net": how an argument of the wrong kind is named.

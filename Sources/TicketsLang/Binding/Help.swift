@@ -6,22 +6,28 @@
 func helpEntry(_ v: Value) -> String? {
     switch v {
     case .builtin(let b):
-        var out = [b.signature] + b.doc.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
-        if !b.params.isEmpty {
-            let rows = b.params.map { p in (p.name, p.accepts, p.doc) }
-            let w1 = rows.map(\.0.count).max()!, w2 = rows.map(\.1.count).max()!
-            out += ["", "  Arguments:"] + rows.map { name, accepts, doc in
-                "    " + name.padding(toLength: w1, withPad: " ", startingAt: 0) + "  "
-                    + accepts.padding(toLength: w2, withPad: " ", startingAt: 0) + "  " + doc
-            }
-        }
-        return out.joined(separator: "\n")
+        return builtinHelp(b)
     case .function(let c):
+        if let b = c.declared { return builtinHelp(b) }
         let doc = c.doc ?? "(no description: put # comment lines right above its fn)"
         return ([c.signature] + doc.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }).joined(separator: "\n")
     default:
         return nil
     }
+}
+
+/// A declaration's help: the signature, the paragraph, then one line per argument.
+func builtinHelp(_ b: Builtin) -> String {
+    var out = [b.signature] + b.doc.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+    if !b.params.isEmpty {
+        let rows = b.params.map { p in (p.name, p.accepts, p.doc) }
+        let w1 = rows.map(\.0.count).max()!, w2 = rows.map(\.1.count).max()!
+        out += ["", "  Arguments:"] + rows.map { name, accepts, doc in
+            "    " + name.padding(toLength: w1, withPad: " ", startingAt: 0) + "  "
+                + accepts.padding(toLength: w2, withPad: " ", startingAt: 0) + "  " + doc
+        }
+    }
+    return out.joined(separator: "\n")
 }
 
 func helpText(_ a: Args) throws -> String {

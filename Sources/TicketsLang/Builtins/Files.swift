@@ -44,7 +44,9 @@ func fileBuiltins() -> [BuiltinGroup] {
                 guard format == .safetensors || format == .npz else {
                     throw a.fail("path", "must end in .safetensors or .npz to hold a record of tensors, got \(quoteString(path))")
                 }
-                try writeArchive(try TensorRecordFiles.archive(of: r, a), format, to: path)
+                let archive = try TensorRecordFiles.archive(of: r, a)
+                try writeArchive(archive, format, to: path)
+                a.ctx.announce("saved \(archive.entries.count) tensor\(archive.entries.count == 1 ? "" : "s") to \(path)")
                 return .null
             }
             guard case .object(let o) = v else {
@@ -76,6 +78,7 @@ func fileBuiltins() -> [BuiltinGroup] {
                 }
                 throw a.fail("path", "must end in \(formats) for \(describeBrief(v)), got \(quoteString(path))")
             }
+            a.ctx.announce("saved the \(o.typeName) to \(path)")   // as :save confirms
             return .null
         },
         Builtin("load", [

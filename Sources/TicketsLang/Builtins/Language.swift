@@ -16,10 +16,12 @@ func languageBuiltins() -> [BuiltinGroup] {
             ], doc: """
             Shows a status line on standard error (so it never mixes into results): on a
             terminal redrawn in place until done=true, elsewhere (a log, a pipe) one plain
-            line per call.
+            line per call. A done line is also kept in the handout (:save, --notebook).
             """) { a in
                 let text = try a.string("text"), done = try a.bool("done")
                 a.ctx.progress(text, redraw: a.ctx.isTerminal, done: done || !a.ctx.isTerminal)
+                // A finished line (imp's line per level) belongs in the handout's cell.
+                if done { a.ctx.display.tap?(text) }
                 return .null
             },
             Builtin("time", doc: "Seconds since an arbitrary start, for measuring: t = time(); ...; print(time() - t).") { _ in
@@ -88,6 +90,19 @@ func checkBuiltins() -> [BuiltinGroup] {
             },
             Builtin("error", [.string("message", "what went wrong")], doc: "Stops with an error carrying the message.") { a in
                 throw TicketsError(.runtime, try a.string("message"), at: a.callLoc)
+            },
+            Builtin("keep_partial", [
+                .any("value", what: "table or list", "the result so far (a table that grows row by row)"),
+                .string("noun", "what one row is, for the message (\"level\")"),
+            ], doc: """
+            For library functions: if Ctrl-C stops the running function, its caller keeps
+            `value` (the rows finished so far) instead of losing it. The interrupted
+            statement binds it (t = imp(...) binds t, marked partial) and the error says
+            which name holds it:
+              t = table(["level", "acc"]); keep_partial(t, "level")
+            """) { a in
+                try a.ctx.keepOnInterrupt(try a.value("value"), noun: try a.string("noun"))
+                return .null
             },
             Builtin("check_args", [
                 .any("f", what: "builtin", "the builtin whose arguments to check"),

@@ -102,16 +102,29 @@ func maskStudyBuiltins() -> [BuiltinGroup] {
                 densities = try a.layerDensities("density", net: net)
             }
             let ctx = a.ctx
-            let r = try Pruning.jackpot(net, data: data, densities: densities, config: cfg, shouldStop: { ctx.interrupted })
+            func record(_ r: JackpotResult, partial: Bool) throws -> (Value, Double) {
+                let t = Table(columns: ["epoch", "loss", "changed"], formats: ["loss": "%.4f"])
+                for h in r.history { t.appendRow([("epoch", .int(h.epoch)), ("loss", .number(h.loss)), ("changed", .int(h.swaps))]) }
+                let o = try Overlap.counts(r.mask, r.start).total.value(.jaccard)
+                return (.record([("mask", .object(MaskObject(r.mask))), ("start", .object(MaskObject(r.start))),
+                                 ("overlap", .number(o)), ("history", .object(t))] + (partial ? [("partial", .bool(true))] : [])), o)
+            }
+            let r: JackpotResult
+            do {
+                r = try Pruning.jackpot(net, data: data, densities: densities, config: cfg, shouldStop: { ctx.interrupted })
+            } catch let stop as Interrupted<JackpotResult> {
+                // The mask as the search left it (not applied), with its finished epochs.
+                let n = stop.partial.history.count
+                ctx.interruptedWith(try record(stop.partial, partial: true).0,
+                                    "the search's mask so far and its \(n) finished epoch\(n == 1 ? "" : "s") (partial: true)")
+                throw a.fail(stop.message)
+            }
             if try a.bool("apply") { try r.mask.apply(to: net) }
-            let t = Table(columns: ["epoch", "loss", "changed"], formats: ["loss": "%.4f"])
-            for h in r.history { t.appendRow([("epoch", .int(h.epoch)), ("loss", .number(h.loss)), ("changed", .int(h.swaps))]) }
-            let o = try Overlap.counts(r.mask, r.start).total.value(.jaccard)
+            let (result, o) = try record(r, partial: false)
             if !(try a.bool("quiet")) {
                 ctx.announce(describeMask(r.mask) + String(format: "  (jaccard with magnitude %.3f, loss %.4f)", o, r.history.last?.loss ?? .nan))
             }
-            return .record([("mask", .object(MaskObject(r.mask))), ("start", .object(MaskObject(r.start))),
-                            ("overlap", .number(o)), ("history", .object(t))])
+            return result
         },
         Builtin("sign", [
             .mask("mask", "the ticket's mask (or a net's)"),

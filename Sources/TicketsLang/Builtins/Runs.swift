@@ -26,7 +26,7 @@ func runBuiltins() -> [Builtin] {
           r.done, r.state, r.result()
         Every file is written atomically (a temporary file, then a rename), and log
         records are appended. While r lives the folder is this session's to write in:
-        another process that opens it (a second imp(run=...), a sweep) gets an error
+        another process that opens it (a second imp(folder=...), a sweep) gets an error
         naming this one ("in use by pid 4242, since ...").
         """) { a in
             let settings = try ValueJSON.object(try a.record("settings")!, at: "settings")

@@ -75,12 +75,23 @@ func statisticsBuiltins() -> [BuiltinGroup] {
         data).barrier is 0.
         """) { a in
             let ctx = a.ctx
-            let c = try Interpolation.curve(try a.net("a"), try a.net("b"), on: try a.dataset(), split: try a.choice("split", Trainer.SplitName.self),
-                                            steps: try a.int("steps"), shouldStop: { ctx.interrupted })
-            let t = Table(columns: ["alpha", "error", "loss"], formats: ["alpha": "%.3f", "error": "%.4f", "loss": "%.4f"])
-            for i in c.alphas.indices {
-                t.appendRow([("alpha", .number(c.alphas[i])), ("error", .number(c.errors[i])), ("loss", .number(c.losses[i]))])
+            func curveTable(_ c: ConnectivityCurve) -> Table {
+                let t = Table(columns: ["alpha", "error", "loss"], formats: ["alpha": "%.3f", "error": "%.4f", "loss": "%.4f"])
+                for i in c.alphas.indices {
+                    t.appendRow([("alpha", .number(c.alphas[i])), ("error", .number(c.errors[i])), ("loss", .number(c.losses[i]))])
+                }
+                return t
             }
+            let c: ConnectivityCurve
+            do {
+                c = try Interpolation.curve(try a.net("a"), try a.net("b"), on: try a.dataset(), split: try a.choice("split", Trainer.SplitName.self),
+                                            steps: try a.int("steps"), shouldStop: { ctx.interrupted })
+            } catch let stop as Interrupted<ConnectivityCurve> {
+                let n = stop.partial.alphas.count
+                ctx.interruptedWith(.object(curveTable(stop.partial)), "the curve's \(n) finished point\(n == 1 ? "" : "s")")
+                throw a.fail(stop.message)
+            }
+            let t = curveTable(c)
             let worst = c.errors.indices.max { c.errors[$0] < c.errors[$1] } ?? 0
             return .record(RecordRef([("barrier", .number(c.barrier)), ("barrier_linear", .number(c.barrierLinear)), ("curve", .object(t)),
                                       ("error_a", .number(c.errorA)), ("error_b", .number(c.errorB))], style: { r, _ in

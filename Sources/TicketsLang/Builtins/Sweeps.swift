@@ -128,11 +128,19 @@ func sweepWithOptions(_ a: Args, _ interp: Interpreter, _ experiment: Value, ove
                                   scriptSettings: scriptSettings, needsScript: backend == "slurm" || (workers ?? 1) > 0, a: a)
     if backend == "local" {
         let n = workers ?? 1
-        if n == 0 {
-            try SweepLocal.inSession(plan, interp, quiet: quiet, at: a.callLoc)
-        } else {
-            try SweepLocal.withWorkers(plan, interp, workers: n, tks: try tksCommand(o.tks ?? a.optionalString("tks"), a),
-                                       quiet: quiet, at: a.callLoc)
+        do {
+            if n == 0 {
+                try SweepLocal.inSession(plan, interp, quiet: quiet, at: a.callLoc)
+            } else {
+                try SweepLocal.withWorkers(plan, interp, workers: n, tks: try tksCommand(o.tks ?? a.optionalString("tks"), a),
+                                           quiet: quiet, at: a.callLoc)
+            }
+        } catch let e as TicketsError where interp.interrupted {
+            // The finished runs, merged as collect would: the statement binds them.
+            if let done = try? SweepCollect.table(plan.folder).table {
+                interp.interruptedWith(.object(done), "the \(done.rows.count) finished run\(done.rows.count == 1 ? "" : "s")")
+            }
+            throw e
         }
         return .object(try SweepCollect.table(plan.folder).table)
     }

@@ -33,6 +33,8 @@ func trainingBuiltins() -> [BuiltinGroup] {
             .choice("sparse", SparsePolicy.self, d.sparse, "train masked linear weights on their kept values only: auto (below 23% kept on AVX-512 kernels, 40% on AVX2: where it measured faster), always, never"),
             .choice("augment", Augmentation.self, d.augment, "\"crop+flip\": each training image is cut at a random offset from its 4-pixel zero-padded copy and mirrored with probability ½ (CIFAR's standard augmentation)"),
             .bool("quiet", false, "no progress line"),
+            .optionalString("label", "text before the progress bar (imp: \"level 2/5\")"),
+            .bool("transient", false, "the bar leaves no line per epoch (on a terminal it is redrawn; elsewhere nothing is written): a caller such as imp writes its own line"),
             .preset,
         ], doc: """
         Trains the net on the data set's training split with shuffled mini-batches,
@@ -52,9 +54,25 @@ func trainingBuiltins() -> [BuiltinGroup] {
             let cfg = try a.trainConfig()
             let ctx = a.ctx
             let bar = ProgressBar(terminal: ctx.isTerminal)
-            let result = try Trainer.train(net, on: data, cfg, progress: try a.bool("quiet") ? nil : { p in
-                if p.done || ctx.isTerminal { ctx.progress(bar.line(p), redraw: true, done: p.done) }
-            }, shouldStop: { ctx.interrupted })
+            let result: TrainResult
+            do {
+                let prefix = try a.optionalString("label").map { $0 + "  " } ?? "", transient = try a.bool("transient")
+                result = try Trainer.train(net, on: data, cfg, progress: try a.bool("quiet") ? nil : { p in
+                    if transient {
+                        if ctx.isTerminal { ctx.progress(prefix + bar.line(p), redraw: true, done: false) }
+                    } else if p.done || ctx.isTerminal {
+                        ctx.progress(prefix + bar.line(p), redraw: true, done: p.done)
+                    }
+                }, shouldStop: { ctx.interrupted })
+            } catch let stop as Interrupted<TrainResult> {
+                // The finished epochs (or evaluations) are kept: the statement binds them.
+                let r = stop.partial
+                let rows = cfg.evalEvery != nil ? r.evaluations.count : r.epochs.count
+                let noun = cfg.evalEvery != nil ? "evaluation" : "epoch"
+                ctx.interruptedWith(.object(cfg.evalEvery != nil ? evaluationTable(r) : epochTable(r, eval: cfg.evalEachEpoch)),
+                                    "the \(rows) finished \(noun)\(rows == 1 ? "" : "s")")
+                throw a.fail(stop.message)
+            }
             let history = cfg.evalEvery != nil ? evaluationTable(result) : epochTable(result, eval: cfg.evalEachEpoch)
             if cfg.snapshotAt.isEmpty { return .object(history) }
             return .record([("history", .object(history)),

@@ -12,6 +12,7 @@ final class MaskObject: DeclaredMembers {
     init(_ mask: Mask) { self.mask = mask }
     var typeName: String { "mask" }
     func describe() -> String { describeMask(mask) }
+    var brief: String? { "\(formatPercent(mask.density)) kept" }
 
     static let members: [Member<MaskObject>] = [
         Member("density", "the kept fraction of all weights") { .number($0.mask.density) },

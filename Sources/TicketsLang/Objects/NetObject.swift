@@ -26,6 +26,14 @@ final class NetObject: DeclaredMembers {
         return s
     }
 
+    /// The mask's line when the net is pruned: "5.17% kept  (fc1 5.00% · ...)".
+    var densityLine: String? {
+        guard net.prunable.contains(where: { $0.weight.mask != nil }) else { return nil }
+        return String(describeMask(Mask(of: net)).dropFirst("mask  ".count))
+    }
+    /// Inside a container, a pruned net: "<net 5.17% kept>".
+    var brief: String? { densityLine.map { $0.prefix { $0 != " " } + " kept" } }
+
     /// `net.fc1` (and `net.fc1.weight`, which can be assigned): the parameters by path.
     var extraMemberNames: [String] { ParamView(net, prefix: "").memberNames }
     func extraMember(_ name: String) -> Value? { ParamView(net, prefix: "").member(name) }

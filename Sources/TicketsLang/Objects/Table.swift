@@ -15,6 +15,9 @@ public final class Table: DeclaredMembers {
     /// numbers with it; otherwise numbers print as `formatNumber` does.
     public var formats: [String: String]
 
+    /// A line printed below the rows: "(partial: interrupted; the 2 finished levels)".
+    public var note: String?
+
     /// 1 + the nesting of the deepest value in a row (see `maxValueNesting`).
     public private(set) var depth = 1
 
@@ -151,8 +154,10 @@ public final class Table: DeclaredMembers {
         func line(_ cells: [String]) -> String {
             zip(cells, widths).map { String(repeating: " ", count: $1 - $0.count) + $0 }.joined(separator: "  ")
         }
-        let text = ([line(columns)] + body.map(line)).joined(separator: "\n")
-        return summary ? text + "\n(\(rows.count) rows; show(x, all=true) prints every row)" : text
+        var text = ([line(columns)] + body.map(line)).joined(separator: "\n")
+        if summary { text += "\n(\(rows.count) rows; show(x, all=true) prints every row)" }
+        if let note { text += "\n" + note }
+        return text
     }
 
     /// CSV with a header row; numbers at full precision, text quoted when it must be.

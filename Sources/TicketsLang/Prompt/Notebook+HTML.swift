@@ -8,7 +8,7 @@ extension Notebook {
         for cell in cells {
             switch cell {
             case .prose(let text):
-                body.append("<p class=\"prose\">\(htmlEscaped(text))</p>")
+                body.append("<p class=\"prose\">\(proseHTML(text))</p>")
             case .code(let source, let outputs):
                 var parts = ["<section class=\"cell\">", "<pre class=\"input\"><code>\(htmlEscaped(source))</code></pre>"]
                 for output in outputs {
@@ -50,11 +50,12 @@ extension Notebook {
     body { margin: 0; background: #ffffff; color: #111111; font: 22px/1.45 "DejaVu Sans", Helvetica, Arial, sans-serif; }
     main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 2rem 4rem; }
     h1 { font-size: 1.7em; margin: 0.5em 0 0.8em; }
-    p.prose { margin: 1.2em 0 0.6em; white-space: pre-line; }
+    p.prose { margin: 1.2em 0 0.6em; }
+    p.prose code { font: 19px "DejaVu Sans Mono", Menlo, Consolas, monospace; background: #eef2f8; padding: 0 0.2em; }
     section.cell { margin: 0 0 1.4em; }
     pre { font: 19px/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; margin: 0.3em 0; padding: 0.55em 0.9em; white-space: pre-wrap; overflow-wrap: anywhere; }
     pre.input { background: #eef2f8; border-left: 6px solid #0072b2; }
-    pre.output { background: #ffffff; border-left: 6px solid #c8c8c8; }
+    pre.output { background: #ffffff; border-left: 6px solid #c8c8c8; white-space: pre; overflow-wrap: normal; overflow-x: auto; }
     pre.error { color: #a40018; background: #fff4f4; border-left-color: #a40018; }
     figure.plot { margin: 0.6em 0 1em; }
     figure.plot svg { display: block; width: 100%; max-width: 960px; height: auto; }

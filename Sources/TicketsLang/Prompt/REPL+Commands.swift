@@ -35,6 +35,8 @@ extension REPL {
             load(rest, entry: line)
         case ":save":
             save(rest)
+        case ":time" where rest.isEmpty:
+            err(":time needs code to time: :time train(net, data, epochs=1)")
         case ":time":
             let t = DispatchTime.now().uptimeNanoseconds
             evaluate(rest)

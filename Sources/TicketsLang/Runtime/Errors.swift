@@ -32,6 +32,9 @@ public struct TicketsError: Error, Sendable, CustomStringConvertible {
     public var sourceLine: String?
     /// The calls the error came up through, innermost first: (function, call site).
     public var trace: [(function: String, at: SourceLoc)] = []
+    /// Where inside the standard library the error happened, innermost first
+    /// ("in imp, stdlib/lth.tks:230"), once it is shown at the user's call.
+    public var libraryTrace: [String] = []
     /// Calls left out of `trace` (deep recursion keeps the innermost and outermost few).
     public var elided = 0
     /// The further syntax errors of the same parse, in source order; `render` shows them
@@ -44,6 +47,30 @@ public struct TicketsError: Error, Sendable, CustomStringConvertible {
     public mutating func addCall(_ function: String, at loc: SourceLoc) {
         trace.append((function, loc))
         if trace.count > 8 { trace.remove(at: 4); elided += 1 }
+    }
+
+    /// Whether a location is in the standard library's code (stdlib/*.tks).
+    static func inLibrary(_ loc: SourceLoc) -> Bool { loc.file.hasPrefix("stdlib/") }
+
+    /// An error raised inside the standard library, reaching the user's call of a
+    /// library function at `loc`: it is shown at the user's line (the library's
+    /// lines become a short trace), since that is the line the user can change.
+    public mutating func placeAtLibraryCall(_ function: String, at loc: SourceLoc, sourceLine: String?) {
+        guard let inner = self.loc, TicketsError.inLibrary(inner), !TicketsError.inLibrary(loc), loc.file != "<builtin>" else {
+            addCall(function, at: loc)
+            return
+        }
+        // trace[i].at lies inside trace[i + 1].function; the innermost place, inside
+        // trace[0].function (or `function` when the trace is empty).
+        var places = [inner] + trace.map(\.at)
+        var functions = trace.map(\.function) + [function]
+        if places.count > functions.count { places.removeLast(places.count - functions.count) }
+        if functions.count > places.count { functions.removeLast(functions.count - places.count) }
+        libraryTrace = zip(functions, places).map { f, p in "\(f), \(p.file):\(p.line)" }
+        trace = []
+        elided = 0
+        self.loc = loc
+        self.sourceLine = sourceLine
     }
 
     public init(_ kind: Kind, _ message: String, at loc: SourceLoc? = nil, sourceLine: String? = nil) {
@@ -90,6 +117,7 @@ public struct TicketsError: Error, Sendable, CustomStringConvertible {
             }
             out += "\n    \(String(chars))\n    " + String(repeating: " ", count: col - 1) + "\(red)^\(reset)"
         }
+        for t in libraryTrace { out += "\n  in \(t)" }
         for (i, t) in trace.enumerated() {
             if i == 4 && elided > 0 { out += "\n  ... \(elided) more calls" }
             out += "\n  in \(t.function), called at \(t.at)"

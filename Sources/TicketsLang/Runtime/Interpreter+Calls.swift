@@ -23,11 +23,17 @@ extension Interpreter {
                 throw TicketsError(e, from: b.name, at: loc)
             }
         case .function(let c):
+            // A library function's arguments are checked as a builtin's are, at the
+            // user's line, before it runs.
+            if let b = c.declared {
+                _ = try Args(builtin: b, ctx: self, callLoc: loc, positional: positional, keywords: keywords)
+            }
             do {
                 return try callClosure(c, positional: positional, keywords: keywords, at: loc)
             } catch var e as TicketsError {
                 fill(&e)
-                e.addCall(c.name, at: loc)
+                let line = sources[loc.file].flatMap { loc.line >= 1 && loc.line <= $0.count ? $0[loc.line - 1] : nil }
+                e.placeAtLibraryCall(c.name, at: loc, sourceLine: line)
                 throw e
             }
         default:
@@ -49,7 +55,7 @@ extension Interpreter {
         for (i, (v, _)) in positional.enumerated() { env.vars[d.params[i].name] = v }
         for (k, v, kloc) in keywords {
             guard let i = d.params.firstIndex(where: { $0.name == k }) else {
-                throw TicketsError(.runtime, "\(d.name): unknown keyword argument '\(k)'; expected one of \(d.params.map(\.name).joined(separator: ", "))", at: kloc)
+                throw TicketsError(.runtime, unknownKeyword(k, of: d.name, params: d.params.map(\.name)), at: kloc)
             }
             if i < positional.count {
                 throw TicketsError(.runtime, "\(d.name): argument '\(k)' given twice", at: kloc)
@@ -66,7 +72,7 @@ extension Interpreter {
             env.vars[p.name] = try eval(dv, env)
             leftOut.insert(p.name)
         }
-        frames.append((d, leftOut))
+        frames.append((d, leftOut, nil))
         defer { frames.removeLast() }
         try checkInterrupt(loc)
         do {
@@ -80,6 +86,9 @@ extension Interpreter {
         } catch let cf as ControlFlow {
             if case .returnValue(let v) = cf.kind { return v }
             throw TicketsError(.syntax, "'\(cf.keyword)' outside of a loop", at: cf.loc)
+        } catch {
+            unwindInterrupted()
+            throw error
         }
         return .null
     }

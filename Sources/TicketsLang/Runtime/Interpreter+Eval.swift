@@ -177,6 +177,7 @@ extension Interpreter {
             return .range(Int(lo), Int(hi))
         case .call(let fe, let args, let loc):
             let f = try eval(fe, env)
+            try checkKeywords(f, args)
             var positional: [(Value, SourceLoc)] = [], keywords: [(String, Value, SourceLoc)] = []
             var spreads: [(RecordRef, SourceLoc)] = []
             for a in args {
@@ -218,6 +219,21 @@ extension Interpreter {
             throw TicketsError(.runtime, "values may nest at most \(maxValueNesting) deep (lists in lists, records in records)", at: loc)
         }
         return v
+    }
+
+    /// A keyword the function does not take, before any argument is computed: the
+    /// caret on the keyword, and the close spellings it does take.
+    func checkKeywords(_ f: Value, _ args: [Argument]) throws {
+        let name: String, params: [String]
+        switch f {
+        case .builtin(let b): name = b.name; params = b.params.map(\.name)
+        case .function(let c): name = c.name; params = c.decl.params.map(\.name)
+        default: return
+        }
+        for a in args {
+            guard let k = a.name, k != spreadMarker, !params.contains(k) else { continue }
+            throw TicketsError(.runtime, unknownKeyword(k, of: name, params: params), at: a.nameLoc ?? a.loc)
+        }
     }
 
     func unknownName(_ n: String, _ env: Environment, at loc: SourceLoc) -> TicketsError {

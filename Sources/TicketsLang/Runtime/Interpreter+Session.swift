@@ -37,7 +37,13 @@ func valueSummary(_ v: Value) -> String {
     case .string(let s):
         return s.count <= 40 ? v.repr : quoteString(String(s.prefix(37))) + "... (\(plural(s.count, "character")))"
     case .list(let l):
-        return plural(l.items.count, "item")
+        // A few masks or pruned nets show their densities: "2 items: <mask 5.17% kept>, ...".
+        let briefs = l.items.prefix(4).compactMap { v -> String? in
+            if case .object(let o) = v, let b = o.brief { return "<\(o.typeName) \(b)>" }
+            return nil
+        }
+        guard !briefs.isEmpty, briefs.count == min(l.items.count, 4) else { return plural(l.items.count, "item") }
+        return clipped(plural(l.items.count, "item") + ": " + briefs.joined(separator: ", ") + (l.items.count > 4 ? ", ..." : ""))
     case .record(let r):
         let keys = r.keys.prefix(6).joined(separator: ", ") + (r.keys.count > 6 ? ", ..." : "")
         return plural(r.fields.count, "field") + (r.fields.isEmpty ? "" : ": " + keys)
@@ -48,13 +54,19 @@ func valueSummary(_ v: Value) -> String {
     case .object(let t as Table):
         let columns = t.columns.prefix(8).joined(separator: ", ") + (t.columns.count > 8 ? ", ..." : "")
         return "\(plural(t.rows.count, "row")) × \(plural(t.columns.count, "column"))" + (t.columns.isEmpty ? "" : " (\(columns))")
+    case .object(let n as NetObject):
+        // A pruned net shows its density, not the parameters it started with.
+        if let d = n.densityLine { return clipped(n.net.architecture + "  " + d) }
+        return clipped(n.describe().split(separator: "\n").first.map(String.init) ?? "")
     case .object(let p as PlotObject):
         return "\(p.kindName)\(p.figure.title.isEmpty ? "" : " \(quoteString(p.figure.title))"), \(plural(p.pointCount, "point"))"
     case .object(let o):
-        let line = o.describe().split(separator: "\n").first.map(String.init) ?? ""
-        return line.count <= 90 ? line : String(line.prefix(87)) + "..."
+        return clipped(o.describe().split(separator: "\n").first.map(String.init) ?? "")
     }
 }
+
+/// A summary line cut to 90 characters.
+func clipped(_ line: String) -> String { line.count <= 90 ? line : String(line.prefix(87)) + "..." }
 
 extension Value {
     var isNull: Bool { if case .null = self { true } else { false } }

@@ -15,8 +15,12 @@ public final class Closure {
     }
     public var name: String { decl.name }
     public var doc: String? { decl.doc }
+    /// A library function's declared arguments (`libraryDeclarations`): checked before
+    /// each call, shown by help. nil for the user's own functions.
+    public internal(set) var declared: Builtin?
     public var signature: String {
-        "\(decl.name)(" + decl.params.map { p in p.defaultValue.map { "\(p.name)=\($0.dump)" } ?? p.name }.joined(separator: ", ") + ")"
+        if let declared { return declared.signature }
+        return "\(decl.name)(" + decl.params.map { p in p.defaultValue.map { "\(p.name)=\($0.dump)" } ?? p.name }.joined(separator: ", ") + ")"
     }
 }
 
@@ -50,7 +54,12 @@ public final class Interpreter: BuiltinContext {
     var depth = 0
     /// The user-function calls under way, innermost last, each with the parameters
     /// that took their defaults (what `missing` reads).
-    var frames: [(decl: FunctionDecl, leftOut: Set<String>)] = []
+    var frames: [(decl: FunctionDecl, leftOut: Set<String>, partial: (value: Value, noun: String)?)] = []
+    /// What a run stopped by Ctrl-C finished (a history's epochs, imp's levels), with
+    /// a phrase for it ("the 2 finished epochs"): set where the run stops, replaced by
+    /// each library function it came up through that keeps a result of its own
+    /// (`keep_partial`), and bound to a name by the top-level statement (`keepPartial`).
+    var partialResult: (value: Value, what: String)?
     static let maxDepth = 200
     /// Set when a builtin announced a result during the current entry.
     var announced = false
@@ -99,6 +108,7 @@ public final class Interpreter: BuiltinContext {
                 }
                 try run(text, file: name)
             }
+            try declareLibrary()
         }
         // The standard library calls these by name: they stay what they are.
         protectedNames = Set(globals.vars.keys)
@@ -149,9 +159,15 @@ public final class Interpreter: BuiltinContext {
         try located {
             for s in program {
                 last = nil
+                // Only the last statement's own summary replaces its value: a figure
+                // after `net2 = mlp(...)` in the same entry still shows.
+                announced = false
                 if case .expr(let e) = s {
                     try startStatement(s)
-                    last = try eval(e, globals)
+                    do { last = try eval(e, globals) } catch var err as TicketsError {
+                        keepPartial(of: s, in: &err)
+                        throw err
+                    }
                 } else {
                     try execTop(s)
                 }
@@ -207,11 +223,26 @@ public final class Interpreter: BuiltinContext {
 
     func execTop(_ s: Stmt) throws {
         try startStatement(s)
-        try exec(s, globals)
+        do { try exec(s, globals) } catch var e as TicketsError {
+            keepPartial(of: s, in: &e)
+            throw e
+        }
+    }
+
+    /// An interrupted statement keeps what its run finished: `hs = train(...)` binds
+    /// hs to the finished epochs, any other statement binds `ans`; the error says which.
+    func keepPartial(of s: Stmt, in e: inout TicketsError) {
+        guard let p = partialResult else { return }
+        partialResult = nil
+        var name = "ans"
+        if case .assign(.name(let n, _), "=", _, _) = s, protectedKind(n) == nil { name = n }
+        globals.vars[name] = p.value
+        e.message += "; \(name) holds \(p.what) (marked partial)"
     }
 
     func startStatement(_ s: Stmt) throws {
         if shouldStop() { throw TicketsError(.runtime, "interrupted") }
+        partialResult = nil
         endProgressLine()
         switch s {
         case .expr(.call(_, _, let loc)), .assign(_, "=", .call(_, _, let loc), _): statementCall = loc
@@ -263,6 +294,35 @@ public final class Interpreter: BuiltinContext {
         return f.leftOut.contains(name)
     }
     public var globalNames: [String] { globals.vars.keys.sorted() }
+
+    public func interruptedWith(_ value: Value, _ what: String) {
+        partialResult = (markedPartial(value, what), what)
+    }
+
+    public func keepOnInterrupt(_ value: Value, noun: String) throws {
+        guard !frames.isEmpty else { throw TicketsError.runtime("keep_partial: only a function can keep a partial result for its caller") }
+        frames[frames.count - 1].partial = (value, noun)
+    }
+
+    /// Called as an interrupted function's frame unwinds: its kept result (if any)
+    /// replaces the one of the run it called ("the 2 finished levels").
+    func unwindInterrupted() {
+        guard interrupted, let p = frames.last?.partial else { return }
+        var n = 0
+        switch p.value {
+        case .object(let o): n = o.length ?? 0
+        case .list(let l): n = l.items.count
+        default: break
+        }
+        let what = "the \(grouped(n)) finished \(p.noun)\(n == 1 ? "" : "s")"
+        partialResult = (markedPartial(p.value, what), what)
+    }
+
+    /// A table kept after an interruption says so below its rows.
+    func markedPartial(_ v: Value, _ what: String) -> Value {
+        if case .object(let o) = v, let t = o as? Table { t.note = "(partial: interrupted; \(what))" }
+        return v
+    }
 
     public func announce(_ text: String) {
         guard depth == 0, let call = activeCall, call == statementCall else { return }

@@ -96,7 +96,7 @@ public enum Value {
         case .builtin(let b): return "<builtin \(b.name)>"
         case .object(let o):
             // Inside a container an object shows briefly; a table may hold itself.
-            if state.depth > 0 { return "<\(o.typeName)>" }
+            if state.depth > 0 { return "<\(o.typeName)\(o.brief.map { " " + $0 } ?? "")>" }
             guard state.enter(o) else { return "<\(o.typeName)>" }
             defer { state.leave(o) }
             return o.describe(full: state.full)
@@ -217,6 +217,8 @@ public protocol TicketsObject: AnyObject {
     func index(_ i: Value) throws -> Value?
     /// `len(x)`, when it has a length.
     var length: Int? { get }
+    /// A few words shown inside a container, `[<mask 5.17% kept>, ...]` (nil: the type alone).
+    var brief: String? { get }
     /// What the REPL prints: a summary of a large object unless `full`
     /// (`show(t, all=true)`); most objects are small and print the same either way.
     func describe(full: Bool) -> String
@@ -226,6 +228,7 @@ extension TicketsObject {
     public func describe(full: Bool) -> String { describe() }
     public func index(_ i: Value) throws -> Value? { nil }
     public var length: Int? { nil }
+    public var brief: String? { nil }
 }
 
 /// Structural equality for plain values, identity for references to engine objects

@@ -36,7 +36,9 @@ let spreadMarker = "..."
 public struct Argument {
     public var name: String?     // nil: positional
     public var value: Expr
-    public var loc: SourceLoc    // of the value (a keyword's name for keyword arguments)
+    public var loc: SourceLoc    // of the value
+    /// Where a keyword argument's name is (an unknown keyword is shown there).
+    public var nameLoc: SourceLoc? = nil
 }
 
 public final class FunctionDecl {
@@ -72,7 +74,7 @@ extension Expr {
         case .interpolated(let parts, _): return "(str " + parts.map(\.dump).joined(separator: " ") + ")"
         case .bool(let b, _): return b ? "true" : "false"
         case .null: return "nil"
-        case .list(let xs, _): return "[" + xs.map(\.dump).joined(separator: " ") + "]"
+        case .list(let xs, _): return "[" + xs.map(\.dump).joined(separator: ", ") + "]"
         case .record(let fs, _): return "{" + fs.map { "\($0.0): \($0.1.dump)" }.joined(separator: ", ") + "}"
         case .name(let n, _): return n
         case .unary(let op, let e, _): return "(\(op) \(e.dump))"

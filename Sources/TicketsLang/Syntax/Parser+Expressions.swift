@@ -128,7 +128,7 @@ extension Parser {
                     throw TicketsError(.syntax, "keyword argument '\(n)' given twice", at: loc(nt))
                 }
                 let v = try expression()
-                args.append(Argument(name: n, value: v, loc: v.loc))
+                args.append(Argument(name: n, value: v, loc: v.loc, nameLoc: loc(nt)))
                 sawKeyword = true
             } else {
                 let v = try expression()
