@@ -19,9 +19,20 @@ SNIP: |g ⊙ W| with g the float32 gradient of the mean cross-entropy over the s
 training images (the whole training split Tickets was given, so its random draw takes
 them all), the highest 10% over all layers; near-ties as for SynFlow.
 
+GraSP, at LeNet-300-100 and Conv-2 size: the paper's code (alecwangcq/GraSP,
+pruner/GraSP.py) in float64 on the same weights and sample (10 images of each class,
+written here for Tickets to load, class by class; the two halves are classes 0-4 and
+5-9): logits / 200, g the sum of the halves' weight gradients, Hg the sum of the halves'
+torch.autograd.grad double-backward of g·∇L, score −w ⊙ Hg, the highest removed. The
+masks may differ only at ties: entries whose two scores are both within float32's
+rounding of the cut (|s − cut| below 1e-5 of the largest |s|, a bound the check
+prints). Tickets' g and Hg (saved by grad and hvp with GraSP's settings) are compared
+too, by relative error ‖ours − autograd‖ / ‖autograd‖; and plain grad and hvp (the
+mean loss over the 100 images in evaluation mode, v = that gradient, biases included).
+
 Usage: python check_criteria.py TKS_BINARY   (exit 0 when every check passes)
 """
-import os, subprocess, sys, tempfile
+import copy, os, subprocess, sys, tempfile
 
 import numpy as np
 import torch
@@ -108,10 +119,122 @@ def synflow_reference(model, shape, density, rounds=100):
     return masks
 
 
+LENET_NAMES = ["fc1", "fc2", "fc3"]
+CONV2_NAMES = ["conv1", "conv2", "fc1", "fc2", "fc3"]
+
+
+def write_sample(folder):
+    """10 training images of each class, class by class, as an IDX pair (train and
+    test): GraSP's balanced sample then takes all of it, in this order."""
+    images = idx(f"{ROOT}/train-images-idx3-ubyte.gz")
+    labels = idx(f"{ROOT}/train-labels-idx1-ubyte.gz")
+    rows = [i for c in range(10) for i in np.flatnonzero(labels == c)[:10]]
+    os.makedirs(f"{folder}/sample", exist_ok=True)
+    for prefix in ["train", "t10k"]:
+        with open(f"{folder}/sample/{prefix}-images-idx3-ubyte", "wb") as f:
+            f.write(bytes([0, 0, 8, 3]) + b"".join(int(n).to_bytes(4, "big") for n in (len(rows), 28, 28)))
+            f.write(images[rows].tobytes())
+        with open(f"{folder}/sample/{prefix}-labels-idx1-ubyte", "wb") as f:
+            f.write(bytes([0, 0, 8, 1]) + len(rows).to_bytes(4, "big") + labels[rows].astype(np.uint8).tobytes())
+    x = torch.from_numpy(images[rows].reshape(len(rows), 1, 28, 28).astype(np.float64) / 255)
+    y = torch.from_numpy(labels[rows].astype(np.int64))
+    return x, y
+
+
+def grasp_reference(model, x, y, temperature=200.0):
+    """alecwangcq/GraSP's scores in float64: (g, Hg, −w ⊙ Hg) for the prunable weights,
+    by the index of their layer."""
+    model = copy.deepcopy(model).double().train()
+    idxs = prunable(model)
+    weights = [model[i].weight for i in idxs]
+    n = x.shape[0]
+    halves = [(x[:n // 2], y[:n // 2]), (x[n // 2:], y[n // 2:])]
+    g = [torch.zeros_like(w) for w in weights]
+    for xs, ys in halves:
+        loss = F.cross_entropy(model(xs) / temperature, ys)
+        g = [a + b for a, b in zip(g, torch.autograd.grad(loss, weights))]
+    hg = [torch.zeros_like(w) for w in weights]
+    for xs, ys in halves:
+        loss = F.cross_entropy(model(xs) / temperature, ys)
+        gf = torch.autograd.grad(loss, weights, create_graph=True)
+        z = sum((a * b).sum() for a, b in zip(g, gf))
+        hg = [a + b for a, b in zip(hg, torch.autograd.grad(z, weights))]
+    scores = {i: -(w.detach() * h) for i, w, h in zip(idxs, weights, hg)}
+    return dict(zip(idxs, g)), dict(zip(idxs, hg)), scores
+
+
+def plain_grad_hvp(model, x, y):
+    """The gradient of the mean loss (evaluation mode) over every parameter, and H·g,
+    in float64, by parameter name ("0.weight")."""
+    model = copy.deepcopy(model).double().eval()
+    names, params = zip(*model.named_parameters())
+    loss = F.cross_entropy(model(x), y)
+    g = torch.autograd.grad(loss, params, create_graph=True)
+    z = sum((a.detach() * b).sum() for a, b in zip(g, g))
+    hv = torch.autograd.grad(z, params)
+    return dict(zip(names, [a.detach() for a in g])), dict(zip(names, hv))
+
+
+def relative_error(ours, theirs):
+    num = sum(float(((o.double() - t) ** 2).sum()) for o, t in zip(ours, theirs))
+    den = sum(float((t ** 2).sum()) for t in theirs)
+    return (num / den) ** 0.5
+
+
+def grasp_mask(scores, density):
+    """Removes the highest scores over all layers: keeps the round(d·N) lowest."""
+    idxs = list(scores)
+    flat = torch.cat([scores[i].flatten() for i in idxs])
+    keep = int(np.floor(density * flat.numel() + 0.5))
+    order = torch.argsort(flat, stable=True)
+    kept = torch.zeros(flat.numel(), dtype=torch.bool)
+    kept[order[:keep]] = True
+    out, start = {}, 0
+    for i in idxs:
+        n = scores[i].numel()
+        out[i] = kept[start:start + n].reshape(scores[i].shape)
+        start += n
+    cut = float(flat[order[keep - 1]])
+    return out, cut, float(flat.abs().max())
+
+
+def check_grasp(folder, what, model, names, x, y):
+    x = x.reshape(x.shape[0], -1) if what == "lenet" else x
+    g, hg, scores = grasp_reference(model, x, y)
+    idxs = prunable(model)
+    load = lambda prefix, i: torch.from_numpy(np.load(f"{folder}/{prefix}.{names[idxs.index(i)]}.weight.npy"))
+    err_g = relative_error([load(f"grasp_g_{what}", i) for i in idxs], [g[i] for i in idxs])
+    err_hg = relative_error([load(f"grasp_hg_{what}", i) for i in idxs], [hg[i] for i in idxs])
+    check(err_g < 1e-4, f"grasp {what}: g (sum of the halves' gradients, T=200) vs autograd: relative error {err_g:.2e}")
+    check(err_hg < 1e-3, f"grasp {what}: Hg vs autograd's double backward: relative error {err_hg:.2e}")
+    for density, tag in [(0.1, "10"), (0.02, "2")]:
+        theirs, cut, top = grasp_mask(scores, density)
+        ours = tickets_mask(f"{folder}/grasp_{what}_{tag}.safetensors", model)
+        band = 1e-5 * top
+        differ, ties = 0, 0
+        for i in idxs:
+            d = ours[i] != theirs[i]
+            near = (scores[i] - cut).abs() <= band
+            ties += int((d & near).sum())
+            differ += int((d & ~near).sum())
+        kept = sum(int(m.sum()) for m in theirs.values())
+        check(differ == 0, f"grasp {what} density={density} vs the paper's code (float64 autograd): {differ} entries differ, "
+                           f"{ties} near-ties within {band:.1e} of the cut, {kept} kept")
+    gp, hv = plain_grad_hvp(model, x, y)
+    keys = [f"{i}.{p}" for i in idxs for p in ("weight", "bias")]
+    ours_g = [torch.from_numpy(np.load(f"{folder}/grad_{what}.{names[idxs.index(int(k.split('.')[0]))]}.{k.split('.')[1]}.npy")) for k in keys]
+    ours_hv = [torch.from_numpy(np.load(f"{folder}/hvp_{what}.{names[idxs.index(int(k.split('.')[0]))]}.{k.split('.')[1]}.npy")) for k in keys]
+    err = relative_error(ours_g, [gp[k] for k in keys])
+    check(err < 1e-4, f"grad {what} (batch=100, evaluation mode) vs autograd: relative error {err:.2e}")
+    err = relative_error(ours_hv, [hv[k] for k in keys])
+    check(err < 1e-3, f"hvp {what} (v = that gradient, biases included) vs autograd's double backward: relative error {err:.2e}")
+
+
 def main():
     binary = sys.argv[1]
     torch.set_num_threads(1)
     with tempfile.TemporaryDirectory() as folder:
+        sample_x, sample_y = write_sample(folder)
         out = subprocess.run([binary, os.path.join(HERE, "criteria.tks"), f"folder={folder}"], capture_output=True, text=True)
         if out.returncode != 0:
             sys.exit(f"tks failed:\n{out.stdout}\n{out.stderr}")
@@ -176,6 +299,12 @@ def main():
             start += n
         compare("snip density=0.1 vs |g * w| by autograd on the same 100 images", tickets_mask(f"{folder}/snip_lenet.safetensors", model),
                 theirs, allowed=keep // 1000)
+
+        # --- GraSP, grad and hvp: autograd's double backward on the same sample --------
+        check_grasp(folder, "lenet", fresh(), LENET_NAMES, sample_x, sample_y)
+        c = conv2()
+        c.load_state_dict(load_file(f"{folder}/conv2.safetensors"))
+        check_grasp(folder, "conv2", c, CONV2_NAMES, sample_x, sample_y)
     if failures:
         sys.exit(f"{len(failures)} criteria check(s) failed")
     print("criteria: all checks passed")

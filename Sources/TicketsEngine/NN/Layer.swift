@@ -30,6 +30,16 @@ public protocol Layer: AnyObject {
     var summary: String { get }
     /// An independent copy: the same parameters (values and masks) and mode.
     func copy() -> Layer
+
+    /// The forward of Pearlmutter's R-operator (NN/HessianVector.swift), after a
+    /// forward pass of the same batch: R{y} for R{x}, with the parameters' directions
+    /// from `r`. Returns a pointer into scratch `r` keeps for the layer.
+    func forwardR(_ rx: UnsafePointer<Float>, batch: Int, _ r: RPass) throws -> UnsafePointer<Float>
+    /// The backward of R, after `forwardR`: (dy, R{dy}) → (dx, R{dx}), adding
+    /// R{∂L/∂θ} of the layer's parameters to `r`; runs the ordinary backward for dx.
+    /// The default throws: a layer kind without R passes has no Hessian-vector product.
+    func backwardR(_ dy: UnsafePointer<Float>, _ rdy: UnsafePointer<Float>, batch: Int,
+                   _ r: RPass) throws -> (dx: UnsafePointer<Float>, rdx: UnsafePointer<Float>)
 }
 
 extension Layer {

@@ -6,16 +6,18 @@ extension Pruning {
     /// averaged over the batches. With one batch drawn by `randomBatch(data, count:,
     /// seed:)`, the weights' gradients are exactly those SNIP ranks by.
     /// `temperature` divides the logits before the loss and `training` runs the layers
-    /// in training mode, as GraSP's scoring pass may.
+    /// in training mode, as GraSP's scoring pass may. `summed`: the batches' gradients
+    /// are added, not averaged (GraSP's code adds its two halves').
     public static func parameterGradients(_ net: Network, batches: [ScoringBatch], temperature: Double = 1,
-                                          training: Bool = false) throws -> [(key: String, grad: Tensor)] {
+                                          training: Bool = false, summed: Bool = false) throws -> [(key: String, grad: Tensor)] {
         let trained = net.namedParameters.filter { $0.parameter.trainable }
         var sums: [Tensor] = trained.map { Tensor(zeros: $0.parameter.shape) }
         for b in batches {
             let g = try lossGradients(net, b, of: trained.map(\.parameter), temperature: temperature, training: training).grads
             if batches.count == 1 { sums = zip(trained, g).map { Tensor(shape: $0.0.parameter.shape, data: $0.1) }; break }
+            let count = Float(batches.count)
             for (i, gi) in g.enumerated() {
-                for j in 0..<gi.count { sums[i].data[j] += gi[j] / Float(batches.count) }
+                for j in 0..<gi.count { sums[i].data[j] += summed ? gi[j] : gi[j] / count }
             }
         }
         return zip(trained, sums).map { ($0.0.key, $0.1) }

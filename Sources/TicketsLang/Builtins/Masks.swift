@@ -36,9 +36,9 @@ func maskBuiltins() -> [BuiltinGroup] {
                      prunes biases, which are kept here)
           grasp      −w ⊙ Hg with the logits / temperature, on batch/classes examples of each
                      class split in two halves; the *highest* go (Wang et al., ICLR 2020;
-                     alecwangcq/GraSP). Hg = (∇L(w + εg) − ∇L(w − εg)) / 2ε, a central finite
-                     difference of hand-written gradients with ε·‖g‖ = 10⁻³·‖w‖ (Float32; about
-                     four digits of Hg). The reference's Xavier re-draw of linear layers is left out
+                     alecwangcq/GraSP). Hg is exact: Pearlmutter's R-operator through every
+                     layer (what autograd's double backward computes; Float32, as hvp). The
+                     reference's Xavier re-draw of linear layers is left out
           synflow    (∂R/∂w) ⊙ w, R = 1ᵀ(∏|W|)1 of the linearised net on an all-ones input,
                      biases out, rounds=100 to density d^(j/100) at round j (Tanaka et al.,
                      NeurIPS 2020; ganguli-lab/Synaptic-Flow, which also takes |bias|).

@@ -25,39 +25,45 @@ func netTensorBuiltins() -> [Builtin] {
                 throw a.fail("x", "must be a net or a snapshot, got \(describeBrief(v))")
             }
         },
-        Builtin("grad", [
-            .net("net", "the net whose loss is differentiated"),
-            .dataset("data", "the examples come from this data set"),
-            .int("batch", 100, min: 1, max: 1 << 20, "examples a batch"),
-            .seed("seed", "seeds the examples drawn (as prune(by=\"snip\", seed=) draws them)"),
-            .choice("split", ["train", "test"], "train", "the split the examples come from"),
-            .int("batches", 1, min: 1, max: 10_000, "batches averaged (drawn in turn from one shuffled order)"),
-            .optionalInt("per_class", min: 1, max: 1 << 16, "instead of batch: this many examples of every class (GraSP's balanced sample, as prune(by=\"grasp\") draws it)"),
-            .number("temperature", 1, .positive, "the logits are divided by it before the loss (GraSP's T)"),
-            .bool("training", false, "run the layers in training mode (batch norm on the batch's statistics; its running statistics move)"),
+        Builtin("grad", scoringParams("the net whose loss is differentiated") + [
+            .choice("of", ["all", "weights"], "all", "all: every trained parameter; weights: the prunable weights only (SNIP's and GraSP's g)"),
         ], doc: """
         The gradient of the mean cross-entropy on a batch, as a record shaped like
         params(net) (the net in evaluation mode, as SNIP scores). It draws its batch
         exactly as prune(by="snip", batch=, seed=) does, so
         mask_from(abs(grad(net, data) * params(net)), density=d, scope="global") is SNIP's mask.
-        """, validate: { a in
-            let data = try a.dataset()
-            try a.net().check(sampleShape: data.sampleShape, classes: data.classes)
-        }) { a in
-            let net = try a.net(), data = try a.dataset()
-            let split = try a.string("split") == "test" ? data.test : data.train
-            let batches: [ScoringBatch]
-            if let k = try a.optionalInt("per_class") {
-                guard try a.string("split") == "train", try a.int("batches") == 1 else {
-                    throw a.fail("per_class", "draws one balanced sample of the training split; leave split and batches out")
-                }
-                batches = [try Pruning.balancedBatch(data, perClass: k, seed: try a.seed())]
-            } else {
-                batches = try Pruning.randomBatches(split, count: try a.int("batch"), batches: try a.int("batches"), seed: try a.seed())
+        With per_class=, temperature=, training=true, halves=true and of="weights" it is
+        GraSP's g (see hvp).
+        """, validate: checkScoringArgs) { a in
+            let net = try a.net()
+            let (batches, summed) = try scoringBatches(a)
+            var g = try Pruning.parameterGradients(net, batches: batches, temperature: try a.number("temperature"),
+                                                   training: try a.bool("training"), summed: summed)
+            if try a.string("of") == "weights" {
+                let weights = Set(net.namedParameters.filter { $0.parameter.prunable }.map(\.key))
+                g = g.filter { weights.contains($0.key) }
             }
-            let g = try Pruning.parameterGradients(net, batches: batches, temperature: try a.number("temperature"),
-                                                   training: try a.bool("training"))
             return nestedRecord(g.map { ($0.key, $0.grad) })
+        },
+        Builtin("hvp", scoringParams("the net whose loss's Hessian multiplies v", after: [
+            .any("v", what: "record of tensors", "the vector: a record nested like params(net), of any of its tensors (those left out are zero)"),
+        ]), doc: """
+        The exact Hessian-vector product H·v of the mean cross-entropy on a batch (H with
+        respect to the net's trained parameters), as a record shaped like params(net).
+        Pearlmutter's R-operator through every layer: what autograd's double backward
+        gives, not a finite difference. The batch is drawn as grad draws it. A pruned
+        weight's entry of v counts as zero. GraSP (prune(by="grasp")) is
+          g = grad(net, data, per_class=10, temperature=200, training=true, halves=true, of="weights")
+          mask_from(params(net) * hvp(net, data, g, per_class=10, temperature=200, training=true, halves=true), density=d, scope="global")
+        (it removes the highest −w ⊙ Hg, so keeps the highest w ⊙ Hg).
+        """, validate: checkScoringArgs) { a in
+            let net = try a.net()
+            let direction = try vectorLeaves(try a.value("v"), net: net).mapError { a.fail("v", $0.message) }.get()
+            let (batches, summed) = try scoringBatches(a)
+            let hv = try Pruning.parameterHessianVector(net, batches: batches, direction: direction,
+                                                        temperature: try a.number("temperature"),
+                                                        training: try a.bool("training"), summed: summed)
+            return nestedRecord(hv.map { ($0.key, $0.hv) })
         },
         Builtin("outputs", [
             .net("net", "the net"),
@@ -176,3 +182,75 @@ func scores(for net: Network, from v: Value) throws -> [Tensor] {
         return s.tensor
     }
 }
+
+/// The arguments grad and hvp share: the net, the data and how the batch is drawn.
+/// `after` comes right after data (hvp's v).
+func scoringParams(_ netDoc: String, after: [Param] = []) -> [Param] {
+    [.net("net", netDoc), .dataset("data", "the examples come from this data set")] + after + [
+        .int("batch", 100, min: 1, max: 1 << 20, "examples a batch"),
+        .seed("seed", "seeds the examples drawn (as prune(by=\"snip\", seed=) draws them)"),
+        .choice("split", ["train", "test"], "train", "the split the examples come from"),
+        .int("batches", 1, min: 1, max: 10_000, "batches averaged (drawn in turn from one shuffled order)"),
+        .optionalInt("per_class", min: 1, max: 1 << 16, "instead of batch: this many examples of every class (GraSP's balanced sample, as prune(by=\"grasp\") draws it)"),
+        .number("temperature", 1, .positive, "the logits are divided by it before the loss (GraSP's T)"),
+        .bool("training", false, "run the layers in training mode (batch norm on the batch's statistics; its running statistics move)"),
+        .bool("halves", false, "cut the sample in two halves and add the halves' results, each the mean over its half (GraSP's code; batch norm sees each half's statistics)"),
+    ]
+}
+
+/// The net must take the data's samples.
+func checkScoringArgs(_ a: Args) throws {
+    let data = try a.dataset()
+    try a.net().check(sampleShape: data.sampleShape, classes: data.classes)
+}
+
+/// The batches grad and hvp average (or add, for halves).
+func scoringBatches(_ a: Args) throws -> (batches: [ScoringBatch], summed: Bool) {
+    let data = try a.dataset()
+    let split = try a.string("split") == "test" ? data.test : data.train
+    var batches: [ScoringBatch]
+    if let k = try a.optionalInt("per_class") {
+        guard try a.string("split") == "train", try a.int("batches") == 1 else {
+            throw a.fail("per_class", "draws one balanced sample of the training split; leave split and batches out")
+        }
+        batches = [try Pruning.balancedBatch(data, perClass: k, seed: try a.seed())]
+    } else {
+        batches = try Pruning.randomBatches(split, count: try a.int("batch"), batches: try a.int("batches"), seed: try a.seed())
+    }
+    guard try a.bool("halves") else { return (batches, false) }
+    guard batches.count == 1 else { throw a.fail("halves", "cuts one sample in two; leave batches out") }
+    guard batches[0].count >= 2 else { throw a.fail("halves", "needs a sample of at least 2 examples, got \(batches[0].count)") }
+    return (try Pruning.halves(batches[0]), true)
+}
+
+/// v's tensors by key ("fc1.weight"), read from a record nested like params(net).
+/// Returns the sentence that says what is wrong instead of throwing, so that the
+/// caller names the argument.
+func vectorLeaves(_ v: Value, net: Network) -> Result<[(key: String, tensor: Tensor)], VectorError> {
+    var out: [(String, Tensor)] = []
+    func walk(_ v: Value, _ path: String) -> VectorError? {
+        switch v {
+        case .record(let r):
+            for (k, x) in r.fields { if let e = walk(x, path.isEmpty ? k : path + "." + k) { return e } }
+            return nil
+        case .object(let t as TensorObject):
+            guard let p = net.parameter(path), p.trainable else {
+                let keys = net.namedParameters.filter { $0.parameter.trainable }.map(\.key)
+                return VectorError("has \(path), which is not a trained parameter of the net (it has \(keys.prefix(6).joined(separator: ", "))\(keys.count > 6 ? ", ..." : ""))")
+            }
+            guard t.tensor.shape == p.shape else {
+                return VectorError("has \(path) of shape \(Broadcast.describe(t.tensor.shape)) where the net's is \(Broadcast.describe(p.shape))")
+            }
+            out.append((path, t.tensor))
+            return nil
+        default:
+            return VectorError(path.isEmpty ? "must be a record of tensors shaped like params(net), got \(describeBrief(v))"
+                                            : "has \(path) = \(describeBrief(v)), where a tensor belongs")
+        }
+    }
+    if let e = walk(v, "") { return .failure(e) }
+    if out.isEmpty { return .failure(VectorError("holds no tensors; give a record shaped like params(net)")) }
+    return .success(out)
+}
+
+struct VectorError: Error { let message: String; init(_ m: String) { message = m } }

@@ -29,10 +29,10 @@ public final class BatchNorm: Layer {
     public var training = true
 
     private let out = Buffer(), dx = Buffer()
-    private let savedMean: Buffer, savedInvStd: Buffer, dGamma: Buffer, dBeta: Buffer
-    private var input: UnsafePointer<Float>?
+    let savedMean: Buffer, savedInvStd: Buffer, dGamma: Buffer, dBeta: Buffer
+    var input: UnsafePointer<Float>?
     /// Whether the last forward normalised with the batch's statistics.
-    private var usedBatchStatistics = false
+    var usedBatchStatistics = false
 
     /// Batch norm of [C] features or [C, H, W] images.
     public init(name: String, inputShape: [Int]) throws {

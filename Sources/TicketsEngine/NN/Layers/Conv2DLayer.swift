@@ -30,7 +30,7 @@ public final class Conv2D: Layer {
     private let scratch: [Buffer]
     private let dWeight: PartialGradient
     private let dBias: PartialGradient?
-    private var input: UnsafePointer<Float>?
+    var input: UnsafePointer<Float>?
     /// oneDNN's primitives by number of samples, one per thread (nil where oneDNN
     /// cannot make them: the layer then runs its im2col kernels), made on first use.
     private var dnnlConvolutions: [Int: [DNNLConvolution?]] = [:]

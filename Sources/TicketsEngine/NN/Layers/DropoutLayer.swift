@@ -15,9 +15,9 @@ public final class Dropout: Layer, IterationSeeded {
     public let seed: UInt64
     public var iteration = 0
     public var training = true
-    private let out = Buffer(), dx = Buffer(), keep = Buffer()
+    let out = Buffer(), dx = Buffer(), keep = Buffer()
     /// Whether the last forward dropped values (training mode, p > 0).
-    private var dropped = false
+    var dropped = false
 
     public init(name: String, inputShape: [Int], probability: Double, seed: UInt64) throws {
         guard probability >= 0, probability < 1 else {

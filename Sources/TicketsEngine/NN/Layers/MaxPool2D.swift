@@ -11,7 +11,7 @@ public final class MaxPool2D: Layer {
     public var outputShape: [Int] { window.outputShape }
     public var training = true
     private let out = Buffer(), dx = Buffer()
-    private let argmax = IndexBuffer()
+    let argmax = IndexBuffer()
 
     public init(name: String, inputShape: [Int], kernelSize: Int, stride: Int? = nil) throws {
         window = try PoolWindow(name: name, what: "max pooling", inputShape: inputShape, kernelSize: kernelSize, stride: stride)

@@ -3,7 +3,7 @@ public final class ReLU: Layer {
     public let name: String
     public let inputShape: [Int]
     public var training = true
-    private let out = Buffer(), dx = Buffer()
+    let out = Buffer(), dx = Buffer()
 
     public init(name: String = "relu", shape: [Int]) { self.name = name; self.inputShape = shape }
 

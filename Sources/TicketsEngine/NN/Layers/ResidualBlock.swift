@@ -20,8 +20,8 @@ public final class ResidualBlock: Layer {
     public let shortcut: (conv: Conv2D, bn: BatchNorm)?
     public var training = true
 
-    private let relu1: ReLU
-    private let out = Buffer(), dx = Buffer(), dsum = Buffer()
+    let relu1: ReLU
+    let out = Buffer(), dx = Buffer(), dsum = Buffer()
 
     /// A block from [C, H, W] images to `outChannels` channels; `downsample` halves
     /// the image (stride 2).
