@@ -266,6 +266,8 @@ end
 #   by          the criterion every level prunes by (default magnitude, IMP's): a name
 #               prune takes ("snip", ...) or a function fn(net, data) returning scores
 #               by layer, as prune(by=) takes it; it ranks the weights the net keeps.
+#               With folder=, a function is part of the run's settings by its code
+#               (run_folder), so an edited criterion is another run.
 #   quiet       no progress: neither the line per level nor the bar within it.
 #   preset      a record such as preset("lth-lenet"): the arguments left out take its
 #               values (explicit arguments win).
@@ -327,9 +329,6 @@ fn imp(net, data, levels=10, rate=0.2, output_rate=0.1, conv_rate=nil, rates={},
       error("imp: folder and run are one argument (run is its old name); give folder alone")
     end
     folder = run
-  end
-  if folder != nil and by != nil and type(by) != "string"
-    error("imp: by= a function cannot go with folder= (a run folder is named by its settings, and a function's code is not among them yet)")
   end
   check_args(prune, {net: net, rate: output_rate}, caller="imp: output_rate")
   if conv_rate == nil

@@ -24,12 +24,16 @@ func runBuiltins() -> [Builtin] {
           r.records()                       the log as a table
           r.finish(t)                       result.json, then done.json: the run is done
           r.done, r.state, r.result()
+        A function among the settings (imp's by=fn ... end) stands for its code: its
+        name and the SHA-256 of its canonical form, so an edit to it names another
+        folder (the functions it calls and the values it reads from outside are not part
+        of it, as for a sweep's experiment).
         Every file is written atomically (a temporary file, then a rename), and log
         records are appended. While r lives the folder is this session's to write in:
         another process that opens it (a second imp(folder=...), a sweep) gets an error
         naming this one ("in use by pid 4242, since ...").
         """) { a in
-            let settings = try ValueJSON.object(try a.record("settings")!, at: "settings")
+            let settings = try ValueJSON.json(functionsAsCode(.record(try a.record("settings")!)), at: "settings")
             guard a.ctx.writesFiles else { throw a.fail("cannot make run folders: writing files is turned off in this session") }
             let run = try RunFolder.open(settings: settings, name: try a.string("name"), root: try a.string("root"),
                                          path: try a.optionalString("path"), total: try a.optionalInt("total"))
@@ -85,4 +89,16 @@ func settingColumns(_ settings: JSONValue) -> [(String, Value)] {
         if case .object(let inner) = m.value { inner.forEach { add($0.key, $0.value) } } else { add(m.key, m.value) }
     }
     return out
+}
+
+/// A run's settings with every user function replaced by {function: name, code:
+/// SHA-256 of its canonical form}: what identifies it in a run folder's name.
+func functionsAsCode(_ v: Value) -> Value {
+    switch v {
+    case .function(let c):
+        return .record([("function", .string(c.name)), ("code", .string(SHA256.hex(c.decl.canonicalCode)))])
+    case .list(let l): return .list(l.items.map(functionsAsCode))
+    case .record(let r): return .record(r.fields.map { ($0.0, functionsAsCode($0.1)) })
+    default: return v
+    }
 }
