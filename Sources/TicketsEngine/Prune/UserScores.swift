@@ -6,6 +6,15 @@ extension Pruning {
     /// layer i of `layout`. A NaN score is an error naming the layer and how many.
     public static func keepHighest(scores: [Tensor], layout: PruneLayout, current: Mask? = nil,
                                    amount: PruneAmount, options: PruneOptions) throws -> Mask {
+        let keys = try scoreKeys(scores, layout: layout)
+        let base = current ?? Mask(names: layout.names, tensors: layout.shapes.map { Tensor(filled: 1, shape: $0) })
+        return try keepHighest(keys, layout: layout, current: base, amount: amount, options: options)
+    }
+
+    /// Scores computed outside the engine as the selection's keys, checked: one tensor
+    /// per layer of `layout`, each of its weight's shape, no NaN (an error names the
+    /// layer and how many).
+    public static func scoreKeys(_ scores: [Tensor], layout: PruneLayout) throws -> [[Double]] {
         guard scores.count == layout.names.count else {
             throw EngineError("\(scores.count) score tensors for \(layout.names.count) layers")
         }
@@ -16,8 +25,6 @@ extension Pruning {
             let nan = t.data.reduce(0) { $0 + ($1.isNaN ? 1 : 0) }
             if nan > 0 { throw EngineError("the scores of \(layout.names[i]) hold \(nan) NaN value\(nan == 1 ? "" : "s"); a score must be a number") }
         }
-        let base = current ?? Mask(names: layout.names, tensors: layout.shapes.map { Tensor(filled: 1, shape: $0) })
-        let keys = scores.map { $0.data.map(Double.init) }
-        return try keepHighest(keys, layout: layout, current: base, amount: amount, options: options)
+        return scores.map { $0.data.map(Double.init) }
     }
 }

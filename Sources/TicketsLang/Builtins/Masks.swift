@@ -7,15 +7,15 @@ func maskBuiltins() -> [BuiltinGroup] {
             Param("rate", .number(.unitOpen), default: .null, "the fraction of the remaining weights to remove (0.2 when neither density nor pattern is given)"),
             .any("density", what: "number, record, mask or net", default: .null,
                  "the fraction of all weights to keep, in (0, 1]: per layer, or over the net with scope=\"global\"; or per-layer densities as a record, a mask or a net"),
-            .any("by", what: "criterion name or function", default: .string(PruneCriterion.magnitude.rawValue),
-                 "the criterion: magnitude, random, snip, grasp, synflow, neuron, filter; or a function fn(net, data) returning scores by layer (a record like params(net))"),
+            .any("by", what: "criterion name or function", default: .string(PruneCriterion.magnitude.name),
+                 "the criterion: \(PruneCriterion.all.map(\.name).joined(separator: ", ")); or a function fn(net, data) returning scores by layer (a record like params(net))"),
             Param("scope", .choice(PruneScope.allCases.map(\.rawValue)), default: .null,
-                  "layer: rank within each layer; global: all layers together (default: global for snip, grasp and synflow, as their papers rank; layer otherwise)"),
+                  "layer: rank within each layer; global: all layers together (default: global for \(englishList(PruneCriterion.all.filter { $0.paperScope == .global }.map(\.name))), as their papers rank; layer otherwise)"),
             .record("rates", what: "a record like {fc3: 0.1}", "a layer's own rate, e.g. {fc3: 0.1}"),
             .optionalString("pattern", "N:M, e.g. \"2:4\": at most N of every M consecutive weights along a row's inputs are kept"),
             .object("data", "dataset", what: "a data set (from dataset)", optional: true, "snip, grasp: the training examples the scores are computed on"),
             .optionalInt("batch", min: 1, max: 1 << 20, "snip: examples drawn (default 100); grasp: batch / classes of every class (default 10 of each)"),
-            .optionalInt("rounds", min: 1, max: 10_000, "rounds of rescoring, each pruning part of the way (default: 100 for synflow, 1 otherwise)"),
+            .optionalInt("rounds", min: 1, max: 10_000, "rounds of rescoring, each pruning part of the way (default: \(PruneCriterion.all.filter { $0.paperRounds > 1 }.map { "\($0.paperRounds) for \($0.name)" }.joined(separator: ", ")), 1 otherwise)"),
             .choice("norm", UnitNorm.self, .l1, "neuron, filter: the norm whole units are ranked by"),
             .number("temperature", 200, .positive, "grasp: the logits are divided by it before the loss (its code's T)"),
             .bool("apply", true, "apply the new mask to the net (false: only return it)"),
@@ -28,43 +28,19 @@ func maskBuiltins() -> [BuiltinGroup] {
         the best N of every M consecutive weights of each row (of a linear layer's inputs;
         of a filter's flattened in·kh·kw), and with rate or density caps every group at N.
         Weights already pruned stay pruned; biases are never pruned.
-          magnitude  smallest |w| go (Han et al. 2015; IMP's step, Frankle & Carbin 2019, §2);
-                     ties by position unless seed is given
-          random     uniform random scores (the random-pruning control)
-          snip       |g ⊙ w|, g the loss gradient on batch examples (Lee et al., ICLR 2019;
-                     namhoonlee/snip-public: one batch of 100, evaluation mode; it also
-                     prunes biases, which are kept here)
-          grasp      −w ⊙ Hg with the logits / temperature, on batch/classes examples of each
-                     class split in two halves; the *highest* go (Wang et al., ICLR 2020;
-                     alecwangcq/GraSP). Hg is exact: Pearlmutter's R-operator through every
-                     layer (what autograd's double backward computes; Float32, as hvp). The
-                     reference's Xavier re-draw of linear layers is left out
-          synflow    (∂R/∂w) ⊙ w, R = 1ᵀ(∏|W|)1 of the linearised net on an all-ones input,
-                     biases out, rounds=100 to density d^(j/100) at round j (Tanaka et al.,
-                     NeurIPS 2020; ganguli-lab/Synaptic-Flow, which also takes |bias|).
-                     Data-free; rescaled per layer, so deep nets do not overflow
-          neuron     whole rows of hidden linear layers by norm, and the next layer's
-                     matching inputs; rate/density count units
-          filter     whole filters of convolutions by norm (Li et al., ICLR 2017), and the
-                     next layer's matching input channels
-        Equal scores go by position. With rounds > 1 any criterion rescores the net under
-        each round's mask (SynFlow's schedule).
+        \(criteriaHelp())
+        Equal scores go by position. With rounds > 1 any criterion, one's own too, rescores
+        the net under each round's mask (SynFlow's schedule).
         A criterion of your own is a function: by=fn(net, data) abs(params(net)) end gets
-        the net and data= (nil when not given) and returns scores by layer; the highest
-        are kept, among the weights the net keeps now (scope is per layer unless said).
+        the net (a working copy, under each round's mask) and data= (nil when not given)
+        and returns scores by layer; the highest are kept, among the weights the net
+        keeps now (scope is per layer unless said).
         """, validate: { a in
             _ = try a.pruneRequest()
         }) { a in
             let net = try a.net()
             let r = try a.pruneRequest()
-            let m: Mask
-            if let f = r.user {
-                let scored = try a.ctx.call(f, [try a.value("net"), try a.value("data")])
-                m = try Pruning.keepHighest(scores: try scores(for: net, from: scored), layout: PruneLayout(net),
-                                            current: Mask(of: net), amount: r.amount, options: r.options)
-            } else {
-                m = try Pruning.prune(net, by: r.criterion, amount: r.amount, options: r.options, settings: r.settings)
-            }
+            let m = try Pruning.prune(net, by: r.criterion, amount: r.amount, options: r.options, settings: r.settings)
             if try a.bool("apply") { try m.apply(to: net) }
             a.ctx.announce(describeMask(m))
             return .object(MaskObject(m))
@@ -132,12 +108,28 @@ func maskBuiltins() -> [BuiltinGroup] {
 
 /// What a prune call asks for, read from its arguments.
 struct PruneRequest {
+    /// A built-in criterion, or one written in the language (fn(net, data) returning
+    /// scores), on one path.
     var criterion: PruneCriterion
     var amount: PruneAmount
     var options: PruneOptions
     var settings: CriterionSettings
-    /// A criterion written in the language: fn(net, data) returning scores.
-    var user: Value?
+}
+
+/// help(prune)'s list of the criteria, from their descriptors: the name, then its
+/// help wrapped under it.
+func criteriaHelp() -> String {
+    let width = 80 - 19
+    return PruneCriterion.all.map { c -> String in
+        var lines: [String] = [], line = ""
+        for word in c.help.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width { lines.append(line); line = "" }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        let first = "  " + c.name.padding(toLength: 11, withPad: " ", startingAt: 0) + (lines.first ?? "")
+        return ([first] + lines.dropFirst().map { String(repeating: " ", count: 13) + $0 }).joined(separator: "\n")
+    }.joined(separator: "\n")
 }
 
 extension Args {
@@ -146,27 +138,31 @@ extension Args {
     func pruneRequest() throws -> PruneRequest {
         let net = try net()
         let criterion: PruneCriterion
-        var user: Value? = nil
         switch try value("by") {
         case .string(let s):
-            guard let c = PruneCriterion(rawValue: s) else {
-                throw fail("by", "must be \(Param.choiceList(PruneCriterion.allCases.map(\.rawValue))), got \(quoteString(s))")
+            guard let c = PruneCriterion.named(s) else {
+                throw fail("by", "must be \(Param.choiceList(PruneCriterion.all.map(\.name))), got \(quoteString(s))")
             }
             criterion = c
         case .function, .builtin:
-            user = try value("by")
-            criterion = .magnitude
+            // The function gets the net it scores (a working copy under each round's
+            // mask) and data= (nil when not given), and returns scores by layer.
+            let f = try value("by"), data = try value("data"), ctx = ctx
+            criterion = .user("by", score: { n in
+                let scored = try ctx.call(f, [.object(NetObject(n)), data])
+                return try Pruning.scoreKeys(try scores(for: n, from: scored), layout: PruneLayout(n))
+            })
         case let v:
             throw fail("by", "must be a criterion's name or a function fn(net, data), got \(describeBrief(v))")
         }
         guard !(has("rate") && has("density")) else { throw fail("give rate or density, not both") }
         var options = PruneOptions()
-        options.scope = has("scope") ? try choice("scope", PruneScope.self) : (user == nil ? criterion.paperScope : .layer)
+        options.scope = has("scope") ? try choice("scope", PruneScope.self) : criterion.paperScope
         options.rates = try layerFractions("rates")
         if let p = try optionalString("pattern") {
             do { options.pattern = try NMPattern(parsing: p) } catch let e as EngineError { throw fail("pattern", String(e.message.dropFirst("pattern ".count))) }
         }
-        if criterion == .magnitude && user == nil { options.tieSeed = try optionalInt("seed").map(UInt64.init) }
+        if criterion.seedBreaksTies { options.tieSeed = try optionalInt("seed").map(UInt64.init) }
         let amount: PruneAmount
         if has("density") {
             if case .number(let d) = try value("density") {
@@ -188,7 +184,7 @@ extension Args {
         settings.temperature = try number("temperature")
         settings.seed = UInt64(try optionalInt("seed") ?? 0)
         try Pruning.check(criterion, amount: amount, options: options, settings: settings, net: net)
-        return PruneRequest(criterion: criterion, amount: amount, options: options, settings: settings, user: user)
+        return PruneRequest(criterion: criterion, amount: amount, options: options, settings: settings)
     }
 
     /// A record of numbers by layer name, `{fc3: 0.1}`, as a dictionary (empty when the
@@ -232,4 +228,9 @@ extension Args {
             throw fail(name, "must be a number, a record of layer densities, a mask or a net, got \(describeBrief(v))")
         }
     }
+}
+
+/// "a, b and c"
+func englishList(_ items: [String]) -> String {
+    items.count < 2 ? items.joined() : items.dropLast().joined(separator: ", ") + " and " + items.last!
 }
