@@ -92,6 +92,7 @@ extension Pruning {
                 throw EngineError("by=\"\(criterion.rawValue)\" scores weights by gradients on training examples: give data=dataset(...)")
             }
             try net.check(sampleShape: data.sampleShape, classes: data.classes)
+            try net.checkTokens(data.train, "training")
             if criterion == .grasp, let b = settings.batch, b < data.classes {
                 throw EngineError("GraSP samples batch / classes examples of every class; batch must be at least the \(data.classes) classes, got \(b)")
             }
