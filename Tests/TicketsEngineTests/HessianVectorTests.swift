@@ -163,6 +163,23 @@ struct HessianVectorTests {
     }
 
     /// A layer kind without R passes: one sentence naming it, no trap.
+    /// The grokking MLP (embedding, sum over positions, bias-free linear layers), with
+    /// a mask on the embedding; the net's shortcuts over layers (LinearFusion) are on,
+    /// as a user's net has them: the product must go through the layers anyway.
+    @Test func embeddingAndSumOverPositions() throws {
+        let net = try EmbeddingTests.grokNet(p: 7, d: 6, h: 5, seed: 3)
+        let e = net.prunable[0].weight
+        e.mask = Tensor(shape: e.shape, data: (0..<e.count).map { $0 % 4 == 0 ? 0 : 1 })
+        e.applyMask()
+        #expect(net.fuses)
+        var rng = RNG(seed: 9)
+        let tokens = (0..<24).map { _ in Float(Int(rng.uniform() * 7)) }
+        let b = ScoringBatch(x: tokens, y: (0..<12).map { Int32($0 % 7) }, sampleSize: 2)
+        let err = try Self.relativeError(net, b, training: false)
+        #expect(err < 2e-3, "relative error \(err)")
+        #expect(net.fuses, "the shortcuts are back on after the product")
+    }
+
     @Test func aLayerWithoutRPassesIsNamed() throws {
         final class Doubler: Layer {
             let name = "twice", inputShape = [3], outputShape = [3]

@@ -14,15 +14,19 @@ public final class Dataset {
     /// Examples held out of the training split to select on (early stopping); nil
     /// unless asked for. Nothing selects on the test split.
     public let validation: Split?
+    /// Samples of tokens (whole numbers in 0..<vocabulary, one a position, for an
+    /// embedding to read) hold their vocabulary; nil for features and pixels.
+    public let vocabulary: Int?
 
     public init(name: String, source: String, sampleShape: [Int], classes: Int, train: Split, test: Split,
-                validation: Split? = nil) throws {
+                validation: Split? = nil, vocabulary: Int? = nil) throws {
         let size = sampleShape.reduce(1, *)
         guard train.sampleSize == size, test.sampleSize == size, validation.map({ $0.sampleSize == size }) ?? true else {
             throw EngineError("the splits hold samples of \(train.sampleSize) and \(test.sampleSize) values, but the shape \(shapeText(sampleShape)) has \(size)")
         }
         self.name = name; self.source = source; self.sampleShape = sampleShape
         self.classes = classes; self.train = train; self.test = test; self.validation = validation
+        self.vocabulary = vocabulary
     }
 
     /// A copy whose training split gives up `count` examples, chosen uniformly at random
@@ -36,7 +40,7 @@ public final class Dataset {
         let order = rng.permutation(train.count)
         let held = Array(order[0..<count]).sorted(), kept = Array(order[count...]).sorted()
         return try Dataset(name: name, source: source, sampleShape: sampleShape, classes: classes,
-                           train: train.select(kept), test: test, validation: train.select(held))
+                           train: train.select(kept), test: test, validation: train.select(held), vocabulary: vocabulary)
     }
 
     /// The stream of the validation split's draw (apart from init and data-order streams).
@@ -48,7 +52,7 @@ public final class Dataset {
     /// The first `train` training and `test` test examples (a quick subset).
     public func subset(train a: Int, test b: Int) throws -> Dataset {
         try Dataset(name: name, source: source, sampleShape: sampleShape, classes: classes,
-                    train: train.prefix(a), test: test.prefix(b), validation: validation)
+                    train: train.prefix(a), test: test.prefix(b), validation: validation, vocabulary: vocabulary)
     }
 }
 

@@ -47,16 +47,26 @@ extension Dataset {
     /// 0..<p (b ≠ 0 for division) with the label (a op b) mod p, as 2p one-hot features
     /// (a's p, then b's p), p classes. The pairs are shuffled with `seed` and the first
     /// ⌊trainFraction · N⌋ train (as the authors' gen_train_test); the rest test.
-    public static func modular(p: Int, op: ModularOperation = .add, trainFraction: Double = 0.4, seed: UInt64 = 0) throws -> Dataset {
+    ///
+    /// `symmetric`: only the pairs with a ≤ b (p(p+1)/2 of them: 2,278 for p = 67, 911
+    /// to train at 40%), as the Grokking Tickets code's data module keeps them for a
+    /// commutative operation. `tokens`: each sample is the two operands as tokens
+    /// [a, b] (for an embedding; the data set's vocabulary is p) instead of 2p one-hot
+    /// features. Both default to the older form (all pairs, one-hot).
+    public static func modular(p: Int, op: ModularOperation = .add, trainFraction: Double = 0.4, seed: UInt64 = 0,
+                               symmetric: Bool = false, tokens: Bool = false) throws -> Dataset {
         guard p >= 2, p <= maxModulus else { throw EngineError("p must be a whole number between 2 and \(maxModulus), got \(p)") }
         guard trainFraction > 0, trainFraction < 1 else {
             throw EngineError("train_fraction must be in (0, 1), got \(formatDecimal(trainFraction))")
+        }
+        if symmetric, op == .subtract || op == .divide {
+            throw EngineError("symmetric=true keeps only the pairs a ≤ b, which stands for all of them only for + and *, got \(op.rawValue)")
         }
         if op == .divide, !ModularOperation.isPrime(p) {
             throw EngineError("division mod p needs a prime p, got \(p)")
         }
         var pairs: [(Int, Int)] = []
-        for a in 0..<p { for b in 0..<p where op != .divide || b != 0 { pairs.append((a, b)) } }
+        for a in 0..<p { for b in (symmetric ? a : 0)..<p where op != .divide || b != 0 { pairs.append((a, b)) } }
         var rng = RNG(seed: seed, stream: modularStream)
         let order = rng.permutation(pairs.count).map { pairs[Int($0)] }
         let trainCount = Int(trainFraction * Double(pairs.count))
@@ -64,6 +74,10 @@ extension Dataset {
             throw EngineError("train_fraction \(formatDecimal(trainFraction)) of \(pairs.count) pairs leaves \(trainCount == 0 ? "no training" : "no test") examples")
         }
         func split(_ part: ArraySlice<(Int, Int)>) throws -> Split {
+            if tokens {
+                let x = part.flatMap { [Float($0.0), Float($0.1)] }
+                return try Split(x, labels: part.map { Int32(op.apply($0.0, $0.1, p: p)) }, sampleSize: 2)
+            }
             var x = [UInt8](repeating: 0, count: part.count * 2 * p)
             var y: [Int32] = []
             for (r, (a, b)) in part.enumerated() {
@@ -73,7 +87,8 @@ extension Dataset {
             }
             return try Split(storage: .bytes(x, scale: 1), labels: y, sampleSize: 2 * p)
         }
-        return try Dataset(name: "modular \(op.rawValue) mod \(p)", source: "generated", sampleShape: [2 * p], classes: p,
-                           train: split(order[..<trainCount]), test: split(order[trainCount...]))
+        return try Dataset(name: "modular \(op.rawValue) mod \(p)\(symmetric ? ", a ≤ b" : "")", source: "generated",
+                           sampleShape: [tokens ? 2 : 2 * p], classes: p,
+                           train: split(order[..<trainCount]), test: split(order[trainCount...]), vocabulary: tokens ? p : nil)
     }
 }

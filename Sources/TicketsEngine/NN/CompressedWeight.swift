@@ -38,7 +38,7 @@ public enum SparsePolicy: String, CaseIterable, Sendable {
         ProcessInfo.processInfo.environment["TICKETS_SPARSE"].flatMap { SparsePolicy(rawValue: $0.lowercased()) } ?? .auto
 
     func compresses(_ p: Parameter) -> Bool {
-        guard let m = p.mask, p.prunable, p.shape.count == 2 else { return false }
+        guard let m = p.mask, p.prunable, p.compressible, p.shape.count == 2 else { return false }
         switch self {
         case .never: return false
         case .always: return true
@@ -71,8 +71,11 @@ extension Parameter {
 
 extension Network {
     /// Puts the weights the policy picks in compressed form for a training run.
+    /// Under `.auto`, the weights of a run of linear maps that trains as one product
+    /// (LinearFusion.swift) stay dense: the product is cheaper than either sparse layer.
     public func compress(_ policy: SparsePolicy) throws {
-        for (_, w) in prunable where policy.compresses(w) { try w.compress() }
+        let fused = policy == .auto ? fusedWeights : []
+        for (_, w) in prunable where policy.compresses(w) && !fused.contains(ObjectIdentifier(w)) { try w.compress() }
     }
 
     /// Brings every dense value up to date (before a snapshot or an evaluation outside

@@ -4,6 +4,10 @@ public enum Initializer: String, CaseIterable, Sendable {
     case glorot
     /// Kaiming (He) normal for ReLU: N(0, 2 / fan_in).
     case kaiming
+    /// LeCun normal: N(0, 1 / fan_in), as the grokking-tickets code (Minegishi et al.,
+    /// gouki510/Grokking-Tickets) draws every matrix; an embedding's fan_in is its
+    /// vocabulary (one-hot inputs).
+    case lecun
     /// PyTorch's nn.Linear / nn.Conv2d default: W, b ~ U(−1/√fan_in, 1/√fan_in).
     case torch
 
@@ -13,8 +17,9 @@ public enum Initializer: String, CaseIterable, Sendable {
     public func draw(weights n: Int, biases: Int, fanIn: Int, fanOut: Int,
                      rng: inout RNG) -> (weight: [Float], bias: [Float]) {
         switch self {
-        case .glorot, .kaiming:
-            let std = self == .glorot ? (2.0 / Double(fanIn + fanOut)).squareRoot() : (2.0 / Double(fanIn)).squareRoot()
+        case .glorot, .kaiming, .lecun:
+            let variance = self == .glorot ? 2.0 / Double(fanIn + fanOut) : (self == .kaiming ? 2.0 : 1.0) / Double(fanIn)
+            let std = variance.squareRoot()
             var w = [Float](repeating: 0, count: n)
             for i in 0..<n { w[i] = Float(rng.normal() * std) }
             return (w, [Float](repeating: 0, count: biases))

@@ -24,8 +24,11 @@ public func softmaxCrossEntropy(logits: UnsafePointer<Float>, labels: UnsafePoin
             let gr = g + r * classes
             let inv = 1 / sum
             for j in 0..<classes {
-                let p = Float(Double(expf(z[j] - maxv)) * inv)
-                gr[j] = (p - (j == label ? 1 : 0)) * scale
+                let p = Double(expf(z[j] - maxv)) * inv
+                // p − 1 in Float64 before rounding: at a loss of 1e-7 the label's
+                // Float32 p is 1 − 1e-7 to within half its 6e-8 spacing, which would
+                // round its gradient away (the float64 log-softmax of the grokking code).
+                gr[j] = Float(j == label ? p - 1 : p) * scale
             }
         }
     }

@@ -198,20 +198,76 @@ public final class Network {
         }
     }
 
+    /// Whether forward and backward may take the exact shortcuts through linear runs
+    /// (LinearFusion.swift) when they are cheaper; tests turn it off to compare.
+    public var fuses = true
+    /// The shortcut starting at each layer, if one does (runs do not overlap).
+    private lazy var stages: [FusedStage?] = {
+        var out = [FusedStage?](repeating: nil, count: layers.count)
+        var i = 0
+        while i < layers.count {
+            if let s = FusedStage.find(layers, at: i) { out[i] = s; i += s.count } else { i += 1 }
+        }
+        return out
+    }()
+    /// The weights of the layers that shortcuts stand for.
+    var fusedWeights: Set<ObjectIdentifier> {
+        var out = Set<ObjectIdentifier>()
+        for (i, s) in stages.enumerated() {
+            guard let s else { continue }
+            for l in layers[i..<(i + s.count)] { for p in l.parameters where p.prunable { out.insert(ObjectIdentifier(p)) } }
+        }
+        return out
+    }
+    /// What the last forward ran, in order: each step's first layer and its shortcut.
+    private var lastRun: [(first: Int, stage: FusedStage?)] = []
+
     /// Logits (B, classes) for a batch x (B, input…).
     public func forward(_ x: UnsafePointer<Float>, batch: Int) -> UnsafePointer<Float> {
         var h = x
-        for l in layers { h = l.forward(h, batch: batch) }
+        lastRun.removeAll(keepingCapacity: true)
+        var i = 0
+        while i < layers.count {
+            if fuses, let s = stages[i], s.pays(batch: batch) {
+                h = s.forward(h, batch: batch)
+                lastRun.append((i, s))
+                i += s.count
+            } else {
+                h = layers[i].forward(h, batch: batch)
+                lastRun.append((i, nil))
+                i += 1
+            }
+        }
         return h
     }
 
-    /// Backpropagates dlogits through all layers, leaving each parameter's gradient
-    /// (or, for a fused optimizer, its update).
+    /// Backpropagates dlogits through all layers (as the last forward ran them),
+    /// leaving each parameter's gradient (or, for a fused optimizer, its update).
     public func backward(_ dlogits: UnsafePointer<Float>, batch: Int) {
         var g: UnsafePointer<Float>? = dlogits
-        for (i, l) in layers.enumerated().reversed() {
+        let run = lastRun.isEmpty ? layers.indices.map { ($0, FusedStage?.none) } : lastRun
+        for (i, stage) in run.reversed() {
             guard let d = g else { return }
-            g = l.backward(d, batch: batch, needInputGrad: i > 0)
+            if let stage {
+                g = stage.backward(d, batch: batch, needInputGrad: i > 0)
+            } else {
+                g = layers[i].backward(d, batch: batch, needInputGrad: i > 0)
+            }
+        }
+    }
+
+    /// Throws when the net reads tokens (an embedding first) and a sample of `split`
+    /// holds a value that is not one of them (`what` names the split: "training").
+    public func checkTokens(_ split: Split, _ what: String) throws {
+        guard let e = layers.first as? Embedding else { return }
+        let d = split.sampleSize, chunk = max(1, 65536 / max(d, 1))
+        var buffer = [Float](repeating: 0, count: chunk * d)
+        for lo in stride(from: 0, to: split.count, by: chunk) {
+            let b = min(chunk, split.count - lo)
+            buffer.withUnsafeMutableBufferPointer { split.copy(lo..<(lo + b), into: $0.baseAddress!) }
+            for k in 0..<(b * d) where e.row(buffer[k]) < 0 {
+                throw EngineError("\(e.name) (embedding) reads tokens, whole numbers from 0 to \(e.vocabulary - 1), but \(what) sample \(lo + k / d + 1) holds \(formatDecimal(Double(buffer[k]))) at position \(k % d + 1); give it token data, such as dataset(\"modular\", tokens=true)")
+            }
         }
     }
 }

@@ -30,6 +30,9 @@ public final class Parameter {
     /// The kept values and their gradient while a training run has this weight in
     /// compressed form (see CompressedWeight.swift); nil otherwise.
     public var compressed: CompressedWeight?
+    /// Whether its layer can train it in compressed form (a linear layer can; an
+    /// embedding, which looks rows up, cannot).
+    public var compressible = true
 
     public init(_ name: String, role: Role, shape: [Int]) {
         self.name = name; self.role = role
@@ -42,6 +45,7 @@ public final class Parameter {
         let p = Parameter(name, role: role, shape: shape)
         p.value = value.copy()
         p.mask = mask?.copy()
+        p.compressible = compressible
         return p
     }
 

@@ -135,6 +135,7 @@ extension Pruning {
                 throw EngineError("by=\"\(criterion.name)\" scores weights by gradients on training examples: give data=dataset(...)")
             }
             try net.check(sampleShape: data.sampleShape, classes: data.classes)
+            try net.checkTokens(data.train, "training")
         }
         try criterion.validate?(settings)
         if let b = settings.batch, b < 1 { throw EngineError("batch must be at least 1, got \(b)") }

@@ -23,9 +23,13 @@ extension Pruning {
         let modes = net.allLayers.map { $0.layer.training }
         let fused = net.trainableParameters.map(\.fusedRate)
         for p in net.trainableParameters { p.fusedRate = nil }
+        // The R passes read each layer's own forward state: no shortcut over layers.
+        let fuses = net.fuses
+        net.fuses = false
         defer {
             for ((_, l), m) in zip(net.allLayers, modes) { l.training = m }
             for (p, f) in zip(net.trainableParameters, fused) { p.fusedRate = f }
+            net.fuses = fuses
         }
         net.setTraining(training)
         let r = RPass(direction: direction)

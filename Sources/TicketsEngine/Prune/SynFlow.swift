@@ -43,6 +43,8 @@ extension Pruning {
             p.fusedRate = nil
         }
         work.setTraining(false)
+        // An embedding's linearised input is the all-ones one-hot: every token at once.
+        for (_, l) in work.allLayers { (l as? Embedding)?.readsAllTokens = true }
         // Which top-level layer each prunable weight belongs to.
         let top = work.prunable.map { entry in
             work.layers.firstIndex { l in entry.name == l.name || entry.name.hasPrefix(l.name + ".") } ?? 0

@@ -42,6 +42,7 @@ extension Trainer {
             }
             s = v
         }
+        try net.checkTokens(s, split.rawValue)
         var stopped = false
         let e = evaluate(net, s, shouldStop: { stopped = stopped || shouldStop(); return stopped })
         if stopped { throw EngineError("interrupted; the net is unchanged") }

@@ -20,6 +20,9 @@ public enum Trainer {
                              progress: ((TrainProgress) -> Void)?, shouldStop: () -> Bool) throws -> TrainResult {
         try cfg.validate()
         try net.check(sampleShape: data.sampleShape, classes: data.classes)
+        try net.checkTokens(data.train, "training")
+        try net.checkTokens(data.test, "test")
+        if let v = data.validation { try net.checkTokens(v, "validation") }
         try net.checkFinite()
         let split = data.train
         let n = split.count, d = data.sampleSize, classes = net.outputSize

@@ -26,6 +26,8 @@ func dataBuiltins() -> [BuiltinGroup] {
             .int("p", 67, min: 2, max: Dataset.maxModulus, "modular: the modulus (the pairs a, b run over 0..p−1)"),
             .choice("op", ModularOperation.self, .add, "modular: the operation; / needs a prime p"),
             .number("train_fraction", 0.4, Bounds(lower: 0, lowerOpen: true, upper: 1, upperOpen: true), "modular: the fraction of the pairs to train on"),
+            .bool("symmetric", false, "modular: only the pairs a ≤ b (for + and *), as the Grokking Tickets code"),
+            .bool("tokens", false, "modular: each sample is [a, b] as two tokens (for embedding()), not 2p one-hot features"),
             Param("normalize", .bool, default: .null, "standardise each channel with the training split's mean and std (default: true for CIFAR, false otherwise)"),
             .preset,
         ], doc: """
@@ -43,6 +45,9 @@ func dataBuiltins() -> [BuiltinGroup] {
                                             features (a's, then b's), p classes; the pairs shuffled with seed,
                                             the first ⌊fraction·p²⌋ to train (the grokking task: Power et al. 2022;
                                             Minegishi et al., "Grokking Tickets", 2023, with p = 67 and 40%)
+          dataset("modular", symmetric=true, tokens=true)
+                                            the paper's own form: only pairs a ≤ b (2,278 for p = 67, 911 to
+                                            train), each sample the tokens [a, b] for embedding()
         CIFAR is not on the machine: download cifar-10-binary.tar.gz (or cifar-100-binary.tar.gz)
         from https://www.cs.toronto.edu/~kriz/cifar.html, unpack it anywhere and give that folder.
         Images keep their shape (1×28×28, 3×32×32); MLPs read them flat. With normalize
@@ -56,7 +61,8 @@ func dataBuiltins() -> [BuiltinGroup] {
             if name == .modular {
                 guard !a.has("path") else { throw a.fail("path", "is not used: the modular data set is generated") }
                 var data = try Dataset.modular(p: try a.int("p"), op: try a.choice("op", ModularOperation.self),
-                                               trainFraction: try a.number("train_fraction"), seed: try a.seed())
+                                               trainFraction: try a.number("train_fraction"), seed: try a.seed(),
+                                               symmetric: try a.bool("symmetric"), tokens: try a.bool("tokens"))
                 if let v = try a.optionalInt("validation") { data = try data.holdingOut(validation: v, seed: try a.seed()) }
                 let obj = DatasetObject(data)
                 a.ctx.announce(obj.describe())

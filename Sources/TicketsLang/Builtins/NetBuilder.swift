@@ -9,7 +9,7 @@ func layerBuiltins() -> [BuiltinGroup] {
                  "the input: a data set (its sample shape; its classes must fit the last layer) or one sample's shape"),
             .list("layers", what: "a list of layers like [conv2d(64), maxpool(2), flatten(), linear(10)]",
                   "the layers from input to output"),
-            .choice("init", Initializer.self, .glorot, "glorot (normal, the LTH paper's), kaiming (normal) or torch (PyTorch's uniform)"),
+            .choice("init", Initializer.self, .glorot, "glorot (normal, the LTH paper's), kaiming (normal), lecun (normal, 1/fan_in: the grokking-tickets code's) or torch (PyTorch's uniform)"),
             .seed("seed", "seeds the initial weights (layer i draws from stream i) and dropout"),
         ], doc: """
         A net made of the layers listed, in order, each taking the shape the one before
@@ -20,12 +20,16 @@ func layerBuiltins() -> [BuiltinGroup] {
         the batch norm (conv → batch norm → ReLU); the layer that ends the net gets
         none (its outputs are the logits). relu() adds one elsewhere (after a pooling).
         Layers are named conv1, conv2, ..., fc1, fc2, ... (fc when there is one), bn1,
-        pool1, relu1, dropout1, flatten, gap. The layers' shapes are checked as the net
+        pool1, relu1, dropout1, flatten, gap, embed, sum. Over tokens (the grokking MLP of
+        Minegishi et al., on dataset("modular", symmetric=true, tokens=true)):
+          sequential(data, [embedding(500), sum_positions(), linear(48, bias=false),
+                            linear(500, bias=false, relu=false), linear(67, bias=false)], init="lecun")
+        The layers' shapes are checked as the net
         is built: a pooling that leaves nothing, a linear before flatten() or an output
         smaller than the data set's classes is an error naming the layer.
-        """, validate: { a in _ = try a.inputShape("data"); _ = try a.layerSpecs("layers") }) { a in
+        """, validate: { a in _ = try a.inputShape("data"); _ = try a.resolvedLayerSpecs() }) { a in
             let (shape, classes) = try a.inputShape("data")
-            return announceNet(a, try Network.sequential(inputShape: shape, try a.layerSpecs("layers"), classes: classes,
+            return announceNet(a, try Network.sequential(inputShape: shape, try a.resolvedLayerSpecs(), classes: classes,
                                                          initializer: try a.choice("init", Initializer.self), seed: try a.seed()))
         },
     ]), BuiltinGroup("Layers (for sequential)", [
@@ -47,9 +51,34 @@ func layerBuiltins() -> [BuiltinGroup] {
         Builtin("linear", [
             .int("outputs", min: 1, max: 1 << 24, "output values"),
             .bool("relu", true, "a ReLU follows it (after its batch norm, if one comes next), unless it ends the net"),
-        ], doc: "A fully connected layer for sequential, PyTorch's nn.Linear; it takes flat input (after flatten() or gap()).") { a in
-            layerValue(.linear(outputs: try a.int("outputs"), relu: try a.bool("relu")))
+            .bool("bias", true, "whether the layer has a bias (false: y = x·Wᵀ, PyTorch's bias=False)"),
+        ], doc: """
+        A fully connected layer for sequential, PyTorch's nn.Linear; it takes flat input
+        (after flatten(), gap() or sum_positions()). With bias=false the layer has no
+        bias parameter at all (none is trained, saved or counted). Two bias-free linear
+        layers in a row (relu=false on the first), and embedding(), sum_positions() and
+        a bias-free linear, train as one product when that is cheaper: exactly the same
+        net, fewer multiply-adds.
+        """) { a in
+            layerValue(.linear(outputs: try a.int("outputs"), relu: try a.bool("relu"), bias: try a.bool("bias") ? nil : false))
         },
+        Builtin("embedding", [
+            .int("dim", min: 1, max: 1 << 24, "the values each token becomes"),
+            .optionalInt("vocab", min: 1, max: 1 << 24, "how many tokens (default: the data set's vocabulary)"),
+        ], doc: """
+        An embedding for sequential, PyTorch's nn.Embedding(vocab, dim): the first
+        layer of a net over tokens (dataset("modular", tokens=true)), one table shared by
+        every position, samples of T tokens to T×dim values. Its weight (vocab, dim) is
+        prunable like a linear layer's (fan_in vocab, fan_out dim). A value that is not
+        a whole number from 0 to vocab − 1 is an error when the net trains or is
+        evaluated. Follow it with sum_positions().
+        """) { a in
+            layerValue(.embedding(dimension: try a.int("dim"), vocabulary: try a.optionalInt("vocab") ?? 0))
+        },
+        Builtin("sum_positions", doc: """
+        The sum over positions for sequential: T×D values to D (x.sum(dim=1)), how the
+        grokking MLP adds its two operands' embeddings. No parameters.
+        """) { _ in layerValue(.sumPositions) },
         Builtin("maxpool", [
             .int("kernel", 2, min: 1, max: 64, "the window's height and width"),
             .optionalInt("stride", min: 1, max: 64, "the step between windows (default: the window)"),
@@ -102,6 +131,23 @@ extension Args {
                 throw fail(name, "must hold layers such as conv2d(64) or linear(10), got \(describeBrief(item)) (item \(i + 1))")
             }
             return spec.spec
+        }
+    }
+
+    /// The layer list of `sequential` with each embedding's vocabulary taken from the
+    /// data set when the call leaves it out.
+    func resolvedLayerSpecs() throws -> [LayerSpec] {
+        let data: Dataset? = { if case .object(let o) = try? value("data"), let d = o as? DatasetObject { return d.data }; return nil }()
+        return try layerSpecs("layers").map { spec in
+            guard case .embedding(let dim, let vocab) = spec else { return spec }
+            if let data, data.vocabulary == nil {
+                throw fail("\(spec.text) reads tokens, but the data set \(data.name) holds \(data.sampleSize) features a sample; load it with tokens, such as dataset(\"modular\", tokens=true)")
+            }
+            if vocab > 0 { return spec }
+            guard let v = data?.vocabulary else {
+                throw fail("\(spec.text) needs vocab= when the input is a shape, not a data set of tokens")
+            }
+            return .embedding(dimension: dim, vocabulary: v)
         }
     }
 

@@ -4,7 +4,7 @@ func netBuiltins() -> [BuiltinGroup] {
     [BuiltinGroup("Data and nets", [
         Builtin("mlp", [
             .list("sizes", what: "a list of layer sizes like [784, 300, 100, 10]", "layer sizes from input to output"),
-            .choice("init", Initializer.self, .glorot, "glorot (normal, the LTH paper's), kaiming (normal) or torch (PyTorch's uniform)"),
+            .choice("init", Initializer.self, .glorot, "glorot (normal, the LTH paper's), kaiming (normal), lecun (normal, 1/fan_in) or torch (PyTorch's uniform)"),
             .seed("seed", "seeds the initial weights (layer i draws from stream i)"),
             .preset,
         ], doc: """
@@ -21,7 +21,7 @@ func netBuiltins() -> [BuiltinGroup] {
         Builtin("conv", [
             .int("depth", "2, 4 or 6: Conv-2, Conv-4 or Conv-6"),
             .dataset("data", "gives the input shape (1×28×28, 3×32×32) and the number of classes"),
-            .choice("init", Initializer.self, .glorot, "glorot (normal, the LTH paper's), kaiming (normal) or torch (PyTorch's uniform)"),
+            .choice("init", Initializer.self, .glorot, "glorot (normal, the LTH paper's), kaiming (normal), lecun (normal, 1/fan_in) or torch (PyTorch's uniform)"),
             .seed("seed", "seeds the initial weights (layer i draws from stream i)"),
             .preset,
         ], doc: """

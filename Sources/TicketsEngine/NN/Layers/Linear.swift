@@ -1,13 +1,16 @@
 /// A fully connected layer, y = x·(m ⊙ W)ᵀ + b.
 /// Shapes: x (B, in), W (out, in), b (out), y (B, out). The mask m (out, in) lives on
 /// the weight parameter; masked weights are kept at exactly zero in W itself, so the
-/// forward pass needs no multiply by m.
+/// forward pass needs no multiply by m. Without a bias (`hasBias` false, PyTorch's
+/// bias=False) b is not among the parameters and stays zero: y = x·(m ⊙ W)ᵀ.
 public final class Linear: Layer {
     public let name: String
     public let inFeatures: Int
     public let outFeatures: Int
     public let weight: Parameter
     public let bias: Parameter
+    /// Whether b is a parameter (trained, saved); false: b stays zero.
+    public let hasBias: Bool
     public var training = true
 
     let out = Buffer(), dx = Buffer()
@@ -16,14 +19,14 @@ public final class Linear: Layer {
     /// dyT (out, B), dxT (in, B).
     let xT = Buffer(), yT = Buffer(), dyT = Buffer(), dxT = Buffer()
 
-    public init(name: String, inFeatures: Int, outFeatures: Int) {
-        self.name = name; self.inFeatures = inFeatures; self.outFeatures = outFeatures
+    public init(name: String, inFeatures: Int, outFeatures: Int, bias hasBias: Bool = true) {
+        self.name = name; self.inFeatures = inFeatures; self.outFeatures = outFeatures; self.hasBias = hasBias
         weight = Parameter("weight", role: .weight, shape: [outFeatures, inFeatures])
         bias = Parameter("bias", role: .bias, shape: [outFeatures])
     }
 
     private init(copying l: Linear) {
-        name = l.name; inFeatures = l.inFeatures; outFeatures = l.outFeatures
+        name = l.name; inFeatures = l.inFeatures; outFeatures = l.outFeatures; hasBias = l.hasBias
         weight = l.weight.copy(); bias = l.bias.copy(); training = l.training
     }
     public func copy() -> Layer { Linear(copying: self) }
@@ -31,13 +34,14 @@ public final class Linear: Layer {
     public var kind: String { "linear" }
     public var inputShape: [Int] { [inFeatures] }
     public var outputShape: [Int] { [outFeatures] }
-    public var parameters: [Parameter] { [weight, bias] }
-    public var summary: String { "\(name) \(inFeatures)→\(outFeatures)" }
+    public var parameters: [Parameter] { hasBias ? [weight, bias] : [weight] }
+    public var summary: String { "\(name) \(inFeatures)→\(outFeatures)\(hasBias ? "" : " (no bias)")" }
 
     public func initialize(_ initializer: Initializer, rng: inout RNG) {
         let (w, b) = initializer.draw(weights: weight.count, biases: outFeatures,
                                       fanIn: inFeatures, fanOut: outFeatures, rng: &rng)
-        weight.value.data = w; bias.value.data = b
+        weight.value.data = w
+        if hasBias { bias.value.data = b }
         weight.applyMask()
     }
 
@@ -89,13 +93,13 @@ public final class Linear: Layer {
                      dy + j0, lda: n, x, ldb: k, beta: beta, g + j0 * k, ldc: k)
             }
         }
-        bias.accumulateGradient { db, alpha, beta in
+        if hasBias { bias.accumulateGradient { db, alpha, beta in
             if beta == 0 { for j in 0..<n { db[j] = 0 } }
             for r in 0..<batch {
                 let row = dy + r * n
                 for j in 0..<n { db[j] += alpha * row[j] }
             }
-        }
+        } }
         return dxOut
     }
 }

@@ -3,8 +3,14 @@
 public enum LayerSpec: Sendable, Equatable, Codable {
     /// k×k convolution to `channels` channels; `relu`: a ReLU follows it.
     case conv2d(channels: Int, kernel: Int = 3, stride: Int = 1, padding: Int = 1, bias: Bool = true, relu: Bool = true)
-    /// A fully connected layer to `outputs` values; `relu`: a ReLU follows it.
-    case linear(outputs: Int, relu: Bool = true)
+    /// A fully connected layer to `outputs` values; `relu`: a ReLU follows it; `bias`
+    /// false: none (nil, as files written before it existed say: true).
+    case linear(outputs: Int, relu: Bool = true, bias: Bool? = nil)
+    /// An embedding of `vocabulary` tokens into `dimension` values, one table shared by
+    /// every position: the net's first layer, over samples of tokens.
+    case embedding(dimension: Int, vocabulary: Int)
+    /// The sum over positions: [T, D] → [D].
+    case sumPositions
     /// k×k max pooling (stride k unless given).
     case maxPool(kernel: Int, stride: Int? = nil)
     /// k×k average pooling (stride k unless given).
@@ -27,7 +33,9 @@ public enum LayerSpec: Sendable, Equatable, Codable {
             if !b { args.append("bias=false") }
             if !r { args.append("relu=false") }
             return "conv2d(\(args.joined(separator: ", ")))"
-        case .linear(let n, let r): return "linear(\(n)\(r ? "" : ", relu=false"))"
+        case .linear(let n, let r, let b): return "linear(\(n)\(r ? "" : ", relu=false")\(b == false ? ", bias=false" : ""))"
+        case .embedding(let d, let v): return "embedding(\(d)\(v > 0 ? ", vocab=\(v)" : ""))"
+        case .sumPositions: return "sum_positions()"
         case .maxPool(let k, let s): return "maxpool(\(k)\(s.map { ", stride=\($0)" } ?? ""))"
         case .avgPool(let k, let s): return "avgpool(\(k)\(s.map { ", stride=\($0)" } ?? ""))"
         case .globalAvgPool: return "gap()"
@@ -41,7 +49,7 @@ public enum LayerSpec: Sendable, Equatable, Codable {
     /// Whether a ReLU follows the layer unless it ends the net.
     var bringsReLU: Bool {
         switch self {
-        case .conv2d(_, _, _, _, _, let r), .linear(_, let r): return r
+        case .conv2d(_, _, _, _, _, let r), .linear(_, let r, _): return r
         default: return false
         }
     }
@@ -63,7 +71,8 @@ extension Network {
     ///
     /// Names, as users read them: conv1, conv2, ... for convolutions, fc1, fc2, ...
     /// for linear layers (fc when there is only one), bn1, ..., pool1, ... (max and
-    /// average pooling counted together), relu1, ..., dropout1, ..., flatten, gap.
+    /// average pooling counted together), relu1, ..., dropout1, ..., flatten, gap,
+    /// embed (an embedding, which comes first) and sum (sum_positions).
     /// Dropout layer i draws from a seed derived from `seed` and i.
     public static func sequential(inputShape: [Int], _ specs: [LayerSpec], classes: Int? = nil,
                                   architecture: String? = nil, initializer: Initializer = .glorot,
@@ -106,15 +115,35 @@ extension Network {
             case .conv2d(let channels, let kernel, let stride, let padding, let bias, _):
                 try add(Conv2D(name: next("conv"), inputShape: shape, outChannels: channels, kernelSize: kernel,
                                stride: stride, padding: padding, bias: bias))
-            case .linear(let outputs, _):
+            case .linear(let outputs, _, let bias):
                 let name = linearCount == 1 ? "fc" : next("fc")
+                guard shape.count != 2 else {
+                    throw EngineError("\(name) (linear) gets \(shapeText(shape)) values (positions × values); put sum_positions() before it")
+                }
                 guard shape.count == 1 else {
                     throw EngineError("\(name) (linear) gets \(shapeText(shape)) images; put flatten() or gap() before it")
                 }
                 guard outputs >= 1, outputs <= 1 << 24 else {
                     throw EngineError("\(name): linear takes between 1 and 16777216 outputs, got \(outputs)")
                 }
-                add(Linear(name: name, inFeatures: shape[0], outFeatures: outputs))
+                add(Linear(name: name, inFeatures: shape[0], outFeatures: outputs, bias: bias ?? true))
+            case .embedding(let dimension, let vocabulary):
+                guard i == 0 else {
+                    throw EngineError("\(spec.text) must be the first layer: it reads the data's tokens, not another layer's values")
+                }
+                guard shape.count == 1 else {
+                    throw EngineError("\(spec.text) reads samples of tokens (a list of positions), got samples of \(shapeText(shape))")
+                }
+                guard vocabulary >= 1, vocabulary <= 1 << 24, dimension >= 1, dimension <= 1 << 24 else {
+                    throw EngineError("\(spec.text): the vocabulary and the dimension must be between 1 and 16777216")
+                }
+                add(Embedding(name: "embed", vocabulary: vocabulary, dimension: dimension, positions: shape[0]))
+            case .sumPositions:
+                guard shape.count == 2 else {
+                    throw EngineError("sum_positions() sums a list of positions (after embedding()), got \(shapeText(shape)) \(shape.count == 1 ? "values" : "images")")
+                }
+                add(SumPositions(name: counts["sum"] == nil ? "sum" : next("sum"), positions: shape[0], dimension: shape[1]))
+                counts["sum", default: 0] += 1
             case .maxPool(let k, let stride):
                 try add(MaxPool2D(name: next("pool"), inputShape: shape, kernelSize: k, stride: stride))
             case .avgPool(let k, let stride):
