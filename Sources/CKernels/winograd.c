@@ -263,3 +263,40 @@ void tickets_wino_weights_adjoint(const float *du, int K, int C, float *dw) {
                 }
         }
 }
+
+void tickets_wino_exact_zeros(const float *x, int n, int C, int H, int W, int pad,
+                              int K, int OH, int OW, const float *bias, float *y) {
+    const size_t plane = (size_t)H * W, oplane = (size_t)OH * OW;
+    // s[(r + 1)·(W + 1) + c + 1]: the nonzero inputs (over every channel) in rows < r+1,
+    // columns < c+1, a summed-area table for the 3×3 windows.
+    int *s = calloc((size_t)(H + 1) * (W + 1), sizeof(int));
+    unsigned char *any = malloc(plane);
+    for (int i = 0; i < n; i++) {
+        memset(any, 0, plane);
+        for (int c = 0; c < C; c++) {
+            const float *p = x + ((size_t)i * C + c) * plane;
+            for (size_t j = 0; j < plane; j++) any[j] |= p[j] != 0.0f;
+        }
+        for (int r = 0; r < H; r++)
+            for (int c = 0; c < W; c++)
+                s[(r + 1) * (W + 1) + c + 1] = any[(size_t)r * W + c] + s[r * (W + 1) + c + 1]
+                                               + s[(r + 1) * (W + 1) + c] - s[r * (W + 1) + c];
+        for (int oy = 0; oy < OH; oy++) {
+            int r0 = oy - pad, r1 = oy - pad + 3;
+            if (r0 < 0) r0 = 0;
+            if (r1 > H) r1 = H;
+            for (int ox = 0; ox < OW; ox++) {
+                int c0 = ox - pad, c1 = ox - pad + 3;
+                if (c0 < 0) c0 = 0;
+                if (c1 > W) c1 = W;
+                int count = (r1 > r0 && c1 > c0)
+                    ? s[r1 * (W + 1) + c1] - s[r0 * (W + 1) + c1] - s[r1 * (W + 1) + c0] + s[r0 * (W + 1) + c0] : 0;
+                if (count) continue;
+                for (int k = 0; k < K; k++)
+                    y[((size_t)i * K + k) * oplane + (size_t)oy * OW + ox] = bias ? bias[k] : 0.0f;
+            }
+        }
+    }
+    free(any);
+    free(s);
+}

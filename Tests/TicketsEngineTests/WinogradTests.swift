@@ -15,6 +15,7 @@ struct WinogradTests {
         (1, 5, 6, 6, 3, 3, 3, 1, 2),        // padding 2: output larger than the input
         (70, 4, 4, 4, 3, 3, 3, 1, 1),       // one tile an image: 70 samples, 2 blocks
         (5, 3, 32, 32, 4, 3, 3, 1, 1),      // Conv-2's images: a block of 4, then 1
+        (6, 16, 28, 28, 16, 3, 3, 1, 1),    // Fashion-MNIST Conv-2: 49 tiles, blocks of 5 (padded lanes)
         (2, 2, 2, 2, 2, 3, 3, 1, 1),        // 2×2 image: all padding around it
     ]
 
@@ -109,5 +110,32 @@ struct WinogradTests {
         T.expectClose(dx, ref.dx, tolerance: 1e-3, "dx")
         T.expectClose(l.weight.grad!.data, ref.dWeight, tolerance: 1e-3, "dW")
         T.expectClose(l.bias!.grad!.data, ref.dBias, tolerance: 1e-3, "db")
+    }
+
+    /// Where the input a direct sum reads is all zero (a blank background), the output
+    /// is exactly the bias, as a direct convolution's, not ±1e-8: a ReLU after it must
+    /// close its gate there as it does on the direct path.
+    @Test func zeroWindowsGiveExactlyTheBias() throws {
+        var rng = RNG(seed: 53)
+        let one = try Conv2DShape(batch: 1, inChannels: 8, inHeight: 14, inWidth: 14, outChannels: 4,
+                                  kernelHeight: 3, kernelWidth: 3, stride: 1, padding: 1)
+        let conv = WinogradConvolution(one)
+        // Nonzero only in rows and columns 0..<5 of every channel.
+        let x: [Float] = (0..<(2 * one.inputCount)).map { i in
+            let p = i % 196
+            return p / 14 < 5 && p % 14 < 5 ? Float(rng.normal()) : 0
+        }
+        let w = T.randomArray(one.weightCount, &rng), b: [Float] = [0, 0.5, -0.25, 0]
+        var y = [Float](repeating: .nan, count: 2 * one.outputCount)
+        withPointers(x) { xp in withPointers(w) { wp in withPointers(b) { bp in
+            conv.prepare(weights: wp)
+            withMutablePointer(&y) { conv.forward(x: xp, samples: 2, bias: bp, y: $0, thread: 0) }
+        } } }
+        var exact = 0
+        for i in 0..<2 { for k in 0..<4 { for oy in 0..<14 { for ox in 0..<14 where oy > 5 || ox > 5 {
+            #expect(y[((i * 4 + k) * 14 + oy) * 14 + ox] == b[k])
+            exact += 1
+        } } } }
+        #expect(exact > 0)
     }
 }

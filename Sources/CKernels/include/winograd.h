@@ -29,3 +29,8 @@ void tickets_wino_output(const float *m, int n, int K, int OH, int OW, int tiles
 // dm = A dy Aᵀ (dy zero outside OH×OW).
 void tickets_wino_output_adjoint(const float *dy, int n, int K, int OH, int OW, int tiles_h, int tiles_w,
                                  int pstride, float *dm);
+// Where every input value a direct convolution would sum is zero (zero padding, the
+// zeros a ReLU leaves), sets y to exactly the bias (0 without one): Winograd's
+// transforms leave ±1e-8 there, and a ReLU after would open its gate at random.
+void tickets_wino_exact_zeros(const float *x, int n, int C, int H, int W, int pad,
+                              int K, int OH, int OW, const float *bias, float *y);

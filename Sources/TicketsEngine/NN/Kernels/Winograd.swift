@@ -15,6 +15,12 @@ import CKernels
 /// exact adjoint of this forward: dv[ξ] = u[ξ]ᵀ·dm[ξ] and du[ξ] = dm[ξ]·v[ξ]ᵀ with the
 /// transposed transforms, so the gradients are those of the computed function.
 ///
+/// Where every input a direct convolution would sum is zero (zero padding, the zeros a
+/// ReLU leaves, an image's blank background), the output is set to exactly the bias,
+/// as a direct sum gives: the transforms leave ±1e-8 there, and a ReLU after would
+/// open its gate at random, changing the biases' gradients (found against PyTorch on
+/// Fashion-MNIST, whose backgrounds are zeros, at init, whose biases are zeros).
+///
 /// Blocks are sized so that a block's transformed tiles (36·C·P Floats) stay near
 /// 256 tiles: in cache, whatever the image size. One instance serves both threads: each
 /// has its own scratch.
@@ -77,6 +83,9 @@ final class WinogradConvolution {
             }
             tickets_wino_output(mb, Int32(count), Int32(K), Int32(s.outHeight), Int32(s.outWidth), Int32(tilesH),
                                 Int32(tilesW), Int32(ps), bias, y + first * K * s.outPlane)
+            tickets_wino_exact_zeros(x + first * C * s.inPlane, Int32(count), Int32(C), Int32(s.inHeight), Int32(s.inWidth),
+                                     Int32(s.padding), Int32(K), Int32(s.outHeight), Int32(s.outWidth), bias,
+                                     y + first * K * s.outPlane)
             first += count
         }
     }
