@@ -225,7 +225,10 @@ def check_grasp(folder, what, model, names, x, y):
     ours_g = [torch.from_numpy(np.load(f"{folder}/grad_{what}.{names[idxs.index(int(k.split('.')[0]))]}.{k.split('.')[1]}.npy")) for k in keys]
     ours_hv = [torch.from_numpy(np.load(f"{folder}/hvp_{what}.{names[idxs.index(int(k.split('.')[0]))]}.{k.split('.')[1]}.npy")) for k in keys]
     err = relative_error(ours_g, [gp[k] for k in keys])
-    check(err < 1e-4, f"grad {what} (batch=100, evaluation mode) vs autograd: relative error {err:.2e}")
+    # A conv net's 3×3 layers may run Winograd F(4×4, 3×3) (oneDNN's on AVX-512, Tickets'
+    # own on AVX2), whose transforms round to about 1e-4 of the gradient (direct: 2e-6).
+    bound = 1e-4 if what == "lenet" else 1e-3
+    check(err < bound, f"grad {what} (batch=100, evaluation mode) vs autograd: relative error {err:.2e} (bound {bound:g})")
     err = relative_error(ours_hv, [hv[k] for k in keys])
     check(err < 1e-3, f"hvp {what} (v = that gradient, biases included) vs autograd's double backward: relative error {err:.2e}")
 
